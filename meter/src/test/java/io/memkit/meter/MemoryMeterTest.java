@@ -1,0 +1,94 @@
+package io.memkit.meter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+class MemoryMeterTest {
+
+    /** Written by measured blocks so the JIT cannot remove their allocations. */
+    static volatile Object sink;
+
+    @Test
+    void emptyBlockAllocatesNothing() {
+        assumeTrue(MemoryMeter.isSupported());
+        for (int i = 0; i < 100; i++) {
+            assertThat(MemoryMeter.measure(() -> { }).allocatedBytes()).as("round %d", i).isZero();
+        }
+    }
+
+    @Test
+    void byteArrayIsMeasuredToTheByte() {
+        assumeTrue(MemoryMeter.isSupported());
+        long expected = expectedByteArraySize(1000);
+        for (int i = 0; i < 20; i++) {
+            Measurement m = MemoryMeter.measure(() -> sink = new byte[1000]);
+            assertThat(m.allocatedBytes()).as("round %d", i).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void measureResultKeepsTheValueAndMeasuresIt() {
+        assumeTrue(MemoryMeter.isSupported());
+        Measured<long[]> m = MemoryMeter.measureResult(() -> new long[10]);
+        assertThat(m.value()).hasSize(10);
+        assertThat(m.measurement().allocatedBytes()).isEqualTo(align(arrayBase() + 80));
+        assertThat(m.measurement().elapsedNanos()).isPositive();
+    }
+
+    @Test
+    void directMemoryDeltaSeesAllocateDirect() {
+        Measurement m = MemoryMeter.measure(() -> sink = ByteBuffer.allocateDirect(1 << 20));
+        assertThat(m.directBytesDelta()).isGreaterThanOrEqualTo(1 << 20);
+        sink = null;
+    }
+
+    @Test
+    void exceptionsPropagateUnchanged() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        assertThatThrownBy(() -> MemoryMeter.measure(() -> { throw boom; })).isSameAs(boom);
+    }
+
+    @Test
+    void nullWorkIsRejected() {
+        assertThatThrownBy(() -> MemoryMeter.measure(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("work");
+        assertThatThrownBy(() -> MemoryMeter.measureResult(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("work");
+    }
+
+    /** Computed from the running JVM's layout flags, not hard-coded for one JVM. */
+    static long expectedByteArraySize(int length) {
+        return align(arrayBase() + length);
+    }
+
+    static long arrayBase() {
+        if (flag("UseCompactObjectHeaders", false)) {
+            return 12; // 8-byte header holding the class pointer, then the 4-byte length
+        }
+        return flag("UseCompressedClassPointers", true) ? 16 : 20;
+    }
+
+    static long align(long size) {
+        long alignment = Long.parseLong(option("ObjectAlignmentInBytes", "8"));
+        return (size + alignment - 1) / alignment * alignment;
+    }
+
+    private static boolean flag(String name, boolean absent) {
+        return Boolean.parseBoolean(option(name, Boolean.toString(absent)));
+    }
+
+    private static String option(String name, String absent) {
+        HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        try {
+            return hotspot.getVMOption(name).getValue();
+        } catch (IllegalArgumentException noSuchOption) {
+            return absent;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.memkit.weakcache;
+
+/**
+ * Told each time an entry leaves a {@link WeakCache}. Called on the thread that removed the
+ * entry (or on the cache's {@link java.lang.ref.Cleaner} thread for {@link RemovalCause#COLLECTED}
+ * when one is configured). An exception it throws is logged and otherwise ignored.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+@FunctionalInterface
+public interface RemovalListener<K, V> {
+    /**
+     * An entry left the cache.
+     *
+     * @param key   the entry's key, never {@code null}
+     * @param value the entry's value, {@code null} when {@code cause} is {@link RemovalCause#COLLECTED}
+     * @param cause why it left
+     */
+    void onRemoval(K key, V value, RemovalCause cause);
+}

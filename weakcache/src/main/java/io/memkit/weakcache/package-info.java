@@ -1,0 +1,4 @@
+/**
+ * Weak canonicalization ({@code Interner}) and weak-valued caches ({@code WeakCache}).
+ */
+package io.memkit.weakcache;
