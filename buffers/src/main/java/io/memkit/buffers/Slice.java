@@ -719,43 +719,52 @@ public final class Slice implements Comparable<Slice> {
         return mismatchCompare(other);
     }
 
-    /** Unsigned lexicographic comparison, 8 bytes at a time (big-endian longs compare like bytes). */
+    /** Unsigned lexicographic comparison of the whole windows. */
     private int mismatchCompare(Slice other) {
-        SliceOwner o = owner;
-        SliceOwner oo = other.owner;
-        int base = offsetAndFlags & OFFSET_MASK;
-        int otherBase = other.offsetAndFlags & OFFSET_MASK;
-        int n = Math.min(length, other.length);
+        return compareRanges(this, 0, length, other, 0, other.length);
+    }
+
+    /**
+     * Compares {@code a[aIndex, aIndex + aLength)} with {@code b[bIndex, bIndex + bLength)} in
+     * unsigned lexicographic order, 8 bytes at a time (big-endian longs compare like their bytes),
+     * then re-checks both lifetimes. The ranges must already be inside the windows.
+     */
+    static int compareRanges(Slice a, int aIndex, int aLength, Slice b, int bIndex, int bLength) {
+        SliceOwner o = a.owner;
+        SliceOwner oo = b.owner;
+        int base = (a.offsetAndFlags & OFFSET_MASK) + aIndex;
+        int otherBase = (b.offsetAndFlags & OFFSET_MASK) + bIndex;
         int result;
-        byte[] a = o.heapArray();
-        byte[] b = oo.heapArray();
-        if (a != null && b != null) {
+        byte[] x = o.heapArray();
+        byte[] y = oo.heapArray();
+        if (x != null && y != null) {
             int from = o.heapArrayOffset() + base;
             int otherFrom = oo.heapArrayOffset() + otherBase;
-            result = Arrays.compareUnsigned(a, from, from + length, b, otherFrom, otherFrom + other.length);
+            result = Arrays.compareUnsigned(x, from, from + aLength, y, otherFrom, otherFrom + bLength);
         } else {
+            int n = Math.min(aLength, bLength);
             result = 0;
             int i = 0;
             for (; i <= n - Long.BYTES; i += Long.BYTES) {
-                long x = rawLong(o, base + i);
-                long y = rawLong(oo, otherBase + i);
-                if (x != y) {
-                    result = Long.compareUnsigned(x, y);
+                long u = rawLong(o, base + i);
+                long v = rawLong(oo, otherBase + i);
+                if (u != v) {
+                    result = Long.compareUnsigned(u, v);
                     break;
                 }
             }
             if (result == 0) {
                 for (; i < n; i++) {
-                    int x = rawByte(o, base + i) & 0xFF;
-                    int y = rawByte(oo, otherBase + i) & 0xFF;
-                    if (x != y) {
-                        result = x - y;
+                    int u = rawByte(o, base + i) & 0xFF;
+                    int v = rawByte(oo, otherBase + i) & 0xFF;
+                    if (u != v) {
+                        result = u - v;
                         break;
                     }
                 }
             }
             if (result == 0) {
-                result = Integer.compare(length, other.length);
+                result = Integer.compare(aLength, bLength);
             }
         }
         if (!o.isAccessibleAfterLoad()) {
@@ -839,6 +848,12 @@ public final class Slice implements Comparable<Slice> {
     public void copyTo(byte[] dst, int dstOffset) {
         Objects.requireNonNull(dst, "dst must not be null");
         Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        copyInto(dst, dstOffset);
+        SliceCounters.copy(length);
+    }
+
+    /** Copies the window into {@code dst} from {@code dstOffset}, already checked; not counted. */
+    void copyInto(byte[] dst, int dstOffset) {
         SliceOwner o = owner;
         int base = offsetAndFlags & OFFSET_MASK;
         byte[] a = o.heapArray();
@@ -850,7 +865,6 @@ public final class Slice implements Comparable<Slice> {
         if (!o.isAccessibleAfterLoad()) {
             throw released(o);
         }
-        SliceCounters.copy(length);
     }
 
     /**
