@@ -49,14 +49,14 @@ public class InternerLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(15).invocationsPerIteration(300)
+        new ModelCheckingOptions().iterations(10).invocationsPerIteration(200)
                 .threads(2).actorsPerThread(2).actorsBefore(1).actorsAfter(1)
                 .check(InternerLincheckTest.class);
     }
 
     @Test
     void stress() {
-        new StressOptions().iterations(15).invocationsPerIteration(500)
+        new StressOptions().iterations(10).invocationsPerIteration(300)
                 .threads(2).actorsPerThread(3).actorsBefore(0).actorsAfter(1)
                 .check(InternerLincheckTest.class);
     }
