@@ -173,7 +173,7 @@ public final class HtmlReport {
         int barArea = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH;
         int height = TOP + vs.size() * ROW_HEIGHT + 8;
         StringBuilder svg = new StringBuilder();
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(CHART_WIDTH).append("\" height=\"").append(height)
+        svg.append("<svg width=\"").append(CHART_WIDTH).append("\" height=\"").append(height)
                 .append("\" viewBox=\"0 0 ").append(CHART_WIDTH).append(' ').append(height).append("\" role=\"img\" aria-label=\"")
                 .append(esc(title)).append("\">\n");
         svg.append("<text x=\"0\" y=\"18\" class=\"ct\">").append(esc(title)).append("</text>\n");

@@ -25,6 +25,9 @@ import java.util.function.Consumer;
  */
 public final class ScenarioContext {
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** The extra holding the median thread CPU time per unit: steadier than wall time on a busy machine. */
+    public static final String CPU_NS = "cpuNsPerUnit";
 
     private final Settings settings;
     private final Consumer<String> progress;
@@ -112,14 +115,20 @@ public final class ScenarioContext {
             progress(variant.name() + ": measuring " + settings.batches() + " batches of " + opsPerBatch + " ops");
             BatchRunner runner = new BatchRunner(variant, opsPerBatch);
             long[] nanos = new long[settings.batches()];
+            long[] cpu = new long[settings.batches()];
+            boolean cpuKnown = THREADS.isCurrentThreadCpuTimeSupported();
             long allocated = 0;
             boolean allocationKnown = MemoryMeter.isSupported();
             long gcCount = 0;
             long gcMillis = 0;
             for (int b = 0; b < nanos.length; b++) {
                 GcCounters gc0 = GcCounters.now();
+                long cpu0 = cpuKnown ? THREADS.getCurrentThreadCpuTime() : 0;
                 Measurement m = MemoryMeter.measure(runner);
+                long cpu1 = cpuKnown ? THREADS.getCurrentThreadCpuTime() : 0;
                 GcCounters gc1 = GcCounters.now();
+                cpu[b] = cpu1 - cpu0;
+                cpuKnown &= cpu0 >= 0 && cpu1 >= 0;
                 runner.rethrow();
                 nanos[b] = m.elapsedNanos();
                 allocated += m.allocatedBytes();
@@ -139,7 +148,12 @@ public final class ScenarioContext {
             double bytesPerUnit = allocationKnown ? allocated / units : Double.NaN;
             Arrays.sort(nanos);
             double nsPerUnit = nanos[nanos.length / 2] / ((double) opsPerBatch * variant.unitsPerOp());
-            Map<String, Double> extras = new LinkedHashMap<>(variant.afterBatches(this));
+            Map<String, Double> extras = new LinkedHashMap<>();
+            if (cpuKnown) {
+                Arrays.sort(cpu);
+                extras.put(CPU_NS, cpu[cpu.length / 2] / ((double) opsPerBatch * variant.unitsPerOp()));
+            }
+            extras.putAll(variant.afterBatches(this));
             Double retained = extras.get(Variant.RETAINED_BYTES);
             if (retained != null) {
                 extras.put(Variant.ALLOCATED_BYTES, bytesPerUnit);

@@ -143,12 +143,17 @@ public final class DirectChurnScenario implements Scenario {
                 kv.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
             }
         }
+        double bytesPerOp = number(kv, "bytesPerOp");
+        double nsPerOp = number(kv, "nsPerOp");
+        long gcCount = (long) number(kv, "gcCount");
+        long gcMillis = (long) number(kv, "gcMillis");
+        long directBytes = (long) number(kv, "directBytes");
+        long ops = (long) number(kv, "ops");
         Map<String, Double> extras = new LinkedHashMap<>();
         extras.put("explicitGcs", number(kv, "explicitGcs"));
         extras.put("explicitGcMillis", number(kv, "explicitGcMillis"));
         extras.put("maxRequestMicros", number(kv, "maxOpMicros"));
-        return new VariantResult(name, role, number(kv, "bytesPerOp"), number(kv, "nsPerOp"), (long) number(kv, "gcCount"),
-                (long) number(kv, "gcMillis"), (long) number(kv, "directBytes"), (long) number(kv, "ops"), extras, null);
+        return new VariantResult(name, role, bytesPerOp, nsPerOp, gcCount, gcMillis, directBytes, ops, extras, null);
     }
 
     private static double number(Map<String, String> kv, String key) {
