@@ -13,8 +13,8 @@ import java.util.Locale;
  */
 public final class HtmlReport {
     static final int CHART_WIDTH = 580;
-    private static final int LABEL_WIDTH = 220;
-    private static final int VALUE_WIDTH = 110;
+    private static final int LABEL_WIDTH = 250;
+    private static final int VALUE_WIDTH = 100;
     private static final int ROW_HEIGHT = 28;
     private static final int TOP = 34;
 
@@ -127,29 +127,70 @@ public final class HtmlReport {
             h.append(chart(cap(s.bytesLabel()) + " per " + s.unit(), "B", s, true));
             h.append(chart("Time per " + s.unit() + " (ns, median)", "ns", s, false));
             h.append("</div>\n");
-            StringBuilder extras = new StringBuilder();
-            for (VariantResult v : s.variants()) {
-                if (v.ok() && !v.extras().isEmpty()) {
-                    extras.append("<tr><td>").append(esc(v.name())).append("</td><td>");
-                    boolean first = true;
-                    for (var e : v.extras().entrySet()) {
-                        if (!first) {
-                            extras.append(", ");
-                        }
-                        first = false;
-                        extras.append(esc(e.getKey())).append(" = ").append(esc(Format.bytes(e.getValue())));
-                    }
-                    extras.append("</td></tr>\n");
-                }
-            }
-            if (extras.length() > 0) {
-                h.append("<table class=\"extras\"><caption>Further figures</caption>\n").append(extras).append("</table>\n");
-            }
+            extras(h, s);
         }
         if (!s.notes().isEmpty()) {
             h.append("<pre class=\"notes\">").append(esc(s.notes())).append("</pre>\n");
         }
         h.append("</section>\n");
+    }
+
+    /** The variants' further figures as a table: one column per figure, one row per variant. */
+    private static void extras(StringBuilder h, ScenarioResult s) {
+        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+        for (VariantResult v : s.variants()) {
+            if (v.ok()) {
+                keys.addAll(v.extras().keySet());
+            }
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        h.append("<table class=\"extras\"><caption>Further figures</caption>\n<tr><th></th>");
+        for (String key : keys) {
+            h.append("<th class=\"n\">").append(esc(extraLabel(key, s.unit()))).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (VariantResult v : s.variants()) {
+            if (!v.ok()) {
+                continue;
+            }
+            h.append("<tr><td>").append(esc(v.name())).append("</td>");
+            for (String key : keys) {
+                Double value = v.extras().get(key);
+                h.append("<td class=\"n\">").append(value == null ? "" : esc(Format.bytes(value))).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    /**
+     * A readable heading for a further figure's key.
+     *
+     * @param key  the key, e.g. {@code "cpuNsPerUnit"}
+     * @param unit the scenario's unit
+     * @return for example {@code "CPU ns per record (median)"}; the key itself where none is known
+     */
+    static String extraLabel(String key, String unit) {
+        switch (key) {
+            case ScenarioContext.CPU_NS:
+                return "CPU ns per " + unit + " (median)";
+            case Variant.RETAINED_BYTES:
+                return "heap B retained per " + unit;
+            case Variant.ALLOCATED_BYTES:
+                return "heap B allocated per " + unit;
+            case "retainedBytesPerElement":
+                return "heap B retained per element";
+            case "explicitGcs":
+                return "System.gc() collections";
+            case "explicitGcMillis":
+                return "System.gc() ms";
+            case "maxRequestMicros":
+                return "slowest request (\u00b5s)";
+            default:
+                return key;
+        }
     }
 
     /**
@@ -184,7 +225,7 @@ public final class HtmlReport {
             int y = TOP + i * ROW_HEIGHT;
             double value = bytes ? v.bytesPerOp() : v.nsPerOp();
             svg.append("<text x=\"").append(LABEL_WIDTH - 8).append("\" y=\"").append(y + 15).append("\" class=\"lbl\">")
-                    .append(esc(shorten(v.name(), 30))).append("</text>\n");
+                    .append(esc(shorten(v.name(), 36))).append("</text>\n");
             if (!v.ok() || Double.isNaN(value)) {
                 svg.append("<text x=\"").append(LABEL_WIDTH + 6).append("\" y=\"").append(y + 15).append("\" class=\"val failtext\">")
                         .append(v.ok() ? "n/a" : "failed").append("</text>\n");
@@ -280,7 +321,7 @@ public final class HtmlReport {
             "table.figures th, table.figures td { padding: 4px 10px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }",
             "table.figures th { background: #f4f4f6; }",
             "table.figures tr.group td { border-top: 2px solid #ccc; }",
-            "td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }",
+            "table.figures td.n, table.figures th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }",
             ".unit { color: #777; font-size: 12px; }",
             ".fail, .failtext { color: #b3261e; fill: #b3261e; }",
             ".charts { display: flex; flex-wrap: wrap; gap: 24px; }",
@@ -291,7 +332,9 @@ public final class HtmlReport {
             "svg .axis { stroke: #999; stroke-width: 1; }",
             "table.extras { font-size: 13px; margin-top: 8px; border-collapse: collapse; }",
             "table.extras caption { text-align: left; font-weight: 600; padding-bottom: 2px; }",
-            "table.extras td { padding: 2px 10px 2px 0; }",
+            "table.extras td, table.extras th { padding: 2px 14px 2px 0; text-align: left; }",
+            "table.extras th { font-weight: 600; color: #444; }",
+            "table.extras td.n, table.extras th.n { text-align: right; font-variant-numeric: tabular-nums; }",
             "table.env th { text-align: left; padding-right: 16px; font-weight: 600; }",
             "pre { background: #f6f6f8; padding: 10px 12px; overflow-x: auto; font-size: 12.5px; border-radius: 4px; }",
             "code { font-family: ui-monospace, monospace; }",

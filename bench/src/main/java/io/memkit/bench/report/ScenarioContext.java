@@ -166,30 +166,46 @@ public final class ScenarioContext {
         }
     }
 
-    /** Runs growing batches for the warm-up time; returns a batch size that takes about batchMillis. */
+    /**
+     * Runs growing batches for the warm-up time, and on (up to four times as long) while the JIT
+     * is still compiling: on a busy machine the compiler threads lag, and a variant measured
+     * before its loop is compiled would look many times slower than it is. Returns a batch size
+     * that takes about batchMillis.
+     */
     private int warmUp(Variant variant) throws Exception {
         long warmupNanos = settings.warmupMillis() * 1_000_000L;
         long batchNanos = settings.batchMillis() * 1_000_000L;
         int cap = Math.max(1, variant.maxOpsPerBatch());
         long start = System.nanoTime();
         int ops = 1;
-        double nsPerOp = Double.NaN;
+        double nsPerOp;
         long checksum = 0;
+        long compiled = compilationMillis();
         while (true) {
             long t0 = System.nanoTime();
             checksum += variant.batch(ops);
             long t1 = System.nanoTime();
             nsPerOp = (double) Math.max(1, t1 - t0) / ops;
             variant.betweenBatches();
-            if (t1 - start >= warmupNanos) {
+            long compiledNow = compilationMillis();
+            boolean compiling = compiledNow != compiled;
+            compiled = compiledNow;
+            long elapsed = t1 - start;
+            if (elapsed >= warmupNanos && (!compiling || elapsed >= 4 * warmupNanos)) {
                 break;
             }
-            if ((t1 - t0) * 4 < batchNanos && ops < cap) {
+            if ((t1 - t0) * 2 < batchNanos && ops < cap) {
                 ops = (int) Math.min(cap, ops * 2L);
             }
         }
         Sink.publish(checksum);
         return (int) Math.max(1, Math.min(cap, batchNanos / nsPerOp));
+    }
+
+    /** Total JIT compilation time so far, or -1 where the JVM does not say. */
+    private static long compilationMillis() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /**
