@@ -78,8 +78,16 @@ public abstract class SliceOwner {
      */
     protected SliceOwner(ByteBuffer memory, boolean releasable) {
         this.releasable = releasable;
-        this.memory = Objects.requireNonNull(memory, "memory must not be null")
-                .clear().order(ByteOrder.BIG_ENDIAN);
+        Objects.requireNonNull(memory, "memory must not be null");
+        // Write only when needed: pools may pass one slab buffer to many owners made on many
+        // threads at once, and stores to it would bounce its cache line between cores.
+        if (memory.position() != 0 || memory.limit() != memory.capacity()) {
+            memory.clear();
+        }
+        if (memory.order() != ByteOrder.BIG_ENDIAN) {
+            memory.order(ByteOrder.BIG_ENDIAN);
+        }
+        this.memory = memory;
         if (memory.hasArray()) { // false for read-only and direct buffers
             this.array = memory.array();
             this.arrayOffset = memory.arrayOffset();
