@@ -33,9 +33,9 @@ import java.util.Objects;
  * thread is a bug in the caller; memkit still guarantees that such a read either returns bytes of
  * the released lease or throws: each read loads its bytes, then re-checks the lease with a load
  * ordered after the data load (by an address dependency, or a fence for bulk reads), so it cannot
- * return bytes that the next owner wrote after the handoff. A write
- * racing with a release checks the lease before it stores and may land in the next owner's memory
- * if the release is not yet visible to it. Slices made by {@link #wrap} never expire, and their
+ * return bytes that the next owner wrote after the handoff. A write racing with a release checks
+ * the lease before it stores and may land in the next owner's memory if the release is not yet
+ * visible to it. Slices made by {@link #wrap} never expire, and their
  * reads skip the re-check.
  *
  * <p><b>Speed.</b> A single read costs what {@link ByteBuffer#getInt(int)} costs plus the window

@@ -142,9 +142,9 @@ public abstract class SliceOwner {
 
     /**
      * The liveness re-check of a read that has already loaded {@code loaded}: the flag is read at
-     * index {@code loaded & (length - 1)} (always 0), an address that depends on the loaded value, so the
-     * flag load cannot happen before the data load (see the class comment). No fence; for owners
-     * that are never released, no load at all.
+     * index {@code loaded & (length - 1)}, always 0, an address that depends on the loaded value,
+     * so the flag load cannot happen before the data load (see the class comment). No fence; for
+     * owners that are never released, no load at all.
      *
      * @param loaded the value the read loaded (any bits of it)
      * @return {@code false} once {@link #invalidate()} is visible to the calling thread
