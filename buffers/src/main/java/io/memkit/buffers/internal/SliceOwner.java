@@ -137,7 +137,7 @@ public abstract class SliceOwner {
      * @return {@code false} once {@link #invalidate()} was called
      */
     public final boolean isAccessible() {
-        return !(boolean) FLAG.getAcquire(released, 0);
+        return !releasable || !(boolean) FLAG.getAcquire(released, 0);
     }
 
     /**
