@@ -61,18 +61,22 @@ public final class Slice implements Comparable<Slice> {
     private static final int READ_ONLY = 0x8000_0000;
     private static final int OFFSET_MASK = 0x7FFF_FFFF;
 
-    private static final VarHandle SHORT_BE_ARRAY = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle SHORT_LE_ARRAY = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT_BE_ARRAY = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle INT_LE_ARRAY = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG_BE_ARRAY = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle LONG_LE_ARRAY = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle SHORT_LE_BUFFER = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT_LE_BUFFER = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    // Big-endian direct access goes through the owner's big-endian buffer's own absolute methods.
-    private static final VarHandle LONG_LE_BUFFER = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    // Heap arrays are read and written through array views; direct and read-only memory through
+    // the owner's big-endian buffer: its own absolute methods for big-endian, views for little.
+    private static final VarHandle SHORT_BE_ARRAY = MethodHandles.byteArrayViewVarHandle(short[].class, BE);
+    private static final VarHandle SHORT_LE_ARRAY = MethodHandles.byteArrayViewVarHandle(short[].class, LE);
+    private static final VarHandle INT_BE_ARRAY = MethodHandles.byteArrayViewVarHandle(int[].class, BE);
+    private static final VarHandle INT_LE_ARRAY = MethodHandles.byteArrayViewVarHandle(int[].class, LE);
+    private static final VarHandle LONG_BE_ARRAY = MethodHandles.byteArrayViewVarHandle(long[].class, BE);
+    private static final VarHandle LONG_LE_ARRAY = MethodHandles.byteArrayViewVarHandle(long[].class, LE);
+    private static final VarHandle SHORT_LE_BUFFER = MethodHandles.byteBufferViewVarHandle(short[].class, LE);
+    private static final VarHandle INT_LE_BUFFER = MethodHandles.byteBufferViewVarHandle(int[].class, LE);
+    private static final VarHandle LONG_LE_BUFFER = MethodHandles.byteBufferViewVarHandle(long[].class, LE);
 
-    private static final Slice EMPTY = new Slice(new UnpooledOwner(ByteBuffer.wrap(new byte[0])), 0, 0, false);
+    private static final Slice EMPTY =
+            new Slice(new UnpooledOwner(ByteBuffer.wrap(new byte[0])), 0, 0, false);
 
     static {
         SliceAccess.install(Slice::create);
