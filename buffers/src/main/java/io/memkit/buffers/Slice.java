@@ -982,8 +982,13 @@ public final class Slice implements Comparable<Slice> {
 
     /** The owner's index of {@code index}, after checking that {@code size} bytes fit in the window. */
     private int at(int index, int size) {
-        if (index < 0 || index > length - size) { // length - size >= -8: no overflow
-            throw outOfWindow(index, size);
+        try {
+            // Objects.checkIndex is a JIT intrinsic: in loops the JIT can hoist it (range check
+            // elimination), which a hand-written comparison does not get. length - size + 1 may be
+            // negative (window shorter than size): checkIndex then throws for every index.
+            Objects.checkIndex(index, length - size + 1);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfWindow(index, size); // the same failure, with the window in the message
         }
         return (offsetAndFlags & OFFSET_MASK) + index;
     }
