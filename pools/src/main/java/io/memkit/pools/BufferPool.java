@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * <p><b>Memory.</b> Requests are rounded up to a size class: multiples of 16 bytes up to 256 bytes,
  * then 8 classes per doubling, so a block is less than 12.5% larger than a request of 256 bytes
  * or more (and at most 256 bytes for smaller ones). Blocks are carved from slabs of
- * {@code ByteBuffer.allocateDirect} memory (up to 128 KiB, or one block for larger classes).
+ * {@code ByteBuffer.allocateDirect} memory (up to 64 KiB, or one block for larger classes).
  * Requests above {@link Builder#maxPooledCapacity(int) maxPooledCapacity} get dedicated memory,
  * dropped on close. The pool never holds more than {@link Builder#maxBytes(long) maxBytes} of
  * direct memory (in use, idle and quarantined together); when a request would exceed it, the pool

@@ -197,7 +197,7 @@ public final class DirectBufferPool implements BufferPool {
      */
     private Block tryAcquirePooled(int sizeClass) {
         ensureOpen();
-        Block b = popOtherStripes(sizeClass);
+        Block b = popAnyStripe(sizeClass);
         if (b != null) {
             return b;
         }
@@ -208,14 +208,43 @@ public final class DirectBufferPool implements BufferPool {
             // wholly idle slabs of every class give their bytes back to the budget.
             trimForRoom();
             b = takeOrCarve(a);
+            if (b == null) {
+                b = takeLarger(sizeClass);
+            }
         }
         return b;
     }
 
-    /** Tries the other stripes once each (tryLock only): idle memory before new memory. */
-    private Block popOtherStripes(int sizeClass) {
+    /**
+     * At the cap, after a trim: an idle block of a larger class (pinned in a slab that is partly in
+     * use, so the trim could not free it) serves the request rather than failing it.
+     */
+    private Block takeLarger(int sizeClass) {
+        for (int c = sizeClass + 1; c < arenas.length; c++) {
+            SizeClassArena a = arenas[c];
+            if (a == null) {
+                continue;
+            }
+            a.lock.lock();
+            try {
+                ensureOpen();
+                Block b = a.free.pollLast();
+                if (b != null) {
+                    coldHits.incrementAndGet();
+                    coldInUse.addAndGet(b.blockSize);
+                    return b;
+                }
+            } finally {
+                a.lock.unlock();
+            }
+        }
+        return null;
+    }
+
+    /** Tries every stripe once, the caller's first (tryLock only): idle memory before new memory. */
+    private Block popAnyStripe(int sizeClass) {
         int mine = Stripes.current();
-        for (int i = 1; i < stripes.length; i++) {
+        for (int i = 0; i < stripes.length; i++) {
             Stripe s = stripes[(mine + i) & (stripes.length - 1)];
             Magazine m = s.magazines[sizeClass];
             if (m == null || m.count == 0 || !s.tryLock()) {
