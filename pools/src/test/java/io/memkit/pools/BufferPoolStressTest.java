@@ -157,7 +157,20 @@ class BufferPoolStressTest {
                         if (r.nextBoolean()) {
                             handoff[(me + 1) % 4].add(h);
                         } else {
+                            io.memkit.buffers.Slice view = h.lease.slice();
+                            if (view.length() >= 8 && view.getLong(0) != h.id * 0x9E3779B97F4A7C15L) {
+                                throw new AssertionError("slice of lease " + h.id + " disagrees");
+                            }
                             h.lease.close();
+                            if (view.isAccessible()) {
+                                throw new AssertionError("a slice of closed lease " + h.id + " is accessible");
+                            }
+                            try {
+                                view.getByte(0);
+                                throw new AssertionError("a slice of closed lease " + h.id + " was readable");
+                            } catch (IllegalStateException | IndexOutOfBoundsException expected) {
+                                // released (or empty)
+                            }
                         }
                         if (r.nextInt(500) == 0) {
                             pool.trim();
