@@ -594,8 +594,32 @@ public final class DirectBufferPool implements BufferPool {
         }
     }
 
-    void countDoubleRelease() {
+    /**
+     * The last owner of a lease closed: ends its Slice owner, stops tracking and takes the block back.
+     *
+     * @param b      the block, whose state has already moved to the next generation
+     * @param owner  the lease's Slice owner, or null
+     * @param anchor the lease's leak anchor, or null
+     */
+    void leaseEnded(Block b, LeaseOwner owner, LeakAnchor anchor) {
+        if (owner != null) {
+            owner.end();
+        }
+        if (anchor != null) {
+            tracker.untrack(anchor.tracked);
+        }
+        release(b);
+    }
+
+    /**
+     * Counts a close of a released lease and makes its exception.
+     *
+     * @param capacity the lease's capacity
+     * @return the exception to throw
+     */
+    IllegalStateException doubleRelease(int capacity) {
         doubleReleases.incrementAndGet();
+        return Lease.released("close", capacity, this);
     }
 
     // ------------------------------------------------------------------------------------ leaks
@@ -604,10 +628,6 @@ public final class DirectBufferPool implements BufferPool {
         LeakAnchor anchor = new LeakAnchor(new LeakAnchor.Record(b, stamp, capacity));
         anchor.tracked = tracker.track(anchor, anchor.record, capacity);
         return anchor;
-    }
-
-    void untrack(LeakAnchor anchor) {
-        tracker.untrack(anchor.tracked);
     }
 
     /** A tracked lease was collected unclosed: reclaim its block if no raw view escaped, else quarantine. */
