@@ -197,12 +197,14 @@ public final class DirectBufferPool implements BufferPool {
      */
     private Block tryAcquirePooled(int sizeClass) {
         ensureOpen();
-        Block b = popAnyStripe(sizeClass);
-        if (b != null) {
-            return b;
-        }
         SizeClassArena a = arena(sizeClass);
-        b = takeOrCarve(a);
+        Block b = takeOrCarve(a);
+        if (b == null) {
+            // At the cap. Other stripes' idle blocks first (not before: stealing one block at a time
+            // from the stripe a releasing thread fills would bounce its cache line on every acquire,
+            // where the depot moves whole magazines).
+            b = popAnyStripe(sizeClass);
+        }
         if (b == null) {
             // Make room: idle blocks of this class parked in stripes come back to the free list, and
             // wholly idle slabs of every class give their bytes back to the budget.
