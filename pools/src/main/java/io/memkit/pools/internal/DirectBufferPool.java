@@ -61,6 +61,8 @@ public final class DirectBufferPool implements BufferPool {
     /** The shared pool: close() only trims. */
     private final boolean shared;
     private final LeakTracker tracker;
+    /** False under LeakDetection.OFF: the acquire path then skips the tracker entirely. */
+    private final boolean tracking;
     private final Stripe[] stripes;
     /** Per size class, made on first use. */
     private final SizeClassArena[] arenas;
@@ -90,6 +92,7 @@ public final class DirectBufferPool implements BufferPool {
         this.leakListener = b.leakListener;
         this.shared = shared;
         this.tracker = new LeakTracker("BufferPool '" + name + "'", b.leakDetection, this::onLeak);
+        this.tracking = b.leakDetection != LeakDetection.OFF;
         int classes = pooledLimit < 0 ? 0 : SizeClasses.classOf(pooledLimit) + 1;
         this.arenas = new SizeClassArena[classes];
         this.stripes = new Stripe[Stripes.COUNT];
@@ -139,7 +142,7 @@ public final class DirectBufferPool implements BufferPool {
         long stamp = b.lease();
         // One allocation site for tracked and untracked handles (see LeakAnchor): the handle never
         // reaches the tracker, so escape analysis can still remove it.
-        LeakAnchor anchor = tracker.sample() ? track(b, stamp, capacity) : null;
+        LeakAnchor anchor = tracking && tracker.sample() ? track(b, stamp, capacity) : null;
         return new Lease(b, stamp, capacity, anchor);
     }
 
