@@ -122,8 +122,10 @@ public final class WeakInterner<T> implements Interner<T> {
             collected += segment.collected;
             size += segment.count;
         }
-        // Read after the misses: every miss counted was counted as a lookup first, so hits >= 0.
-        long lookupCount = lookups.sum();
+        // Read after the misses: every miss counted was counted as a lookup first. Lookups are
+        // counted with plain stores (see StripedCounter), so they may fall short under heavy
+        // concurrency; the floor keeps hits from going negative then.
+        long lookupCount = Math.max(lookups.sum(), misses);
         return new InternerStats(lookupCount, lookupCount - misses, misses, collected, size);
     }
 
