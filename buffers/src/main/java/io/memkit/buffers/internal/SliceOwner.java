@@ -17,10 +17,21 @@ import java.util.Objects;
  * lease (which gets a new owner). That is the generation stamp of the design: a new owner per
  * lease is a new generation, and a Slice compares against its own owner's state on every access.
  *
- * <p>Memory ordering: {@link #invalidate()} is a release store; readers check
- * {@link #isAccessible()} (an acquire load) after loading data, so a read that raced with a
- * release throws instead of returning the next owner's bytes whenever the release is visible to
- * it, and always when the release happened-before the read.
+ * <p>Memory ordering: {@link #invalidate()} is a release store followed by a store-store fence,
+ * so the flag is ordered before the memory's handoff and before every byte a later owner writes.
+ * Slice reads load their data first, then a LoadLoad fence, then the flag
+ * ({@link #isAccessibleAfterLoad()}); Slice writes check the flag first. Hence:
+ * <ul>
+ *   <li>a use ordered after the release (same thread, or any happens-before edge) always throws;</li>
+ *   <li>a read racing with a release on another thread either returns bytes of this lease or
+ *       throws: if its load saw a byte that a later owner wrote after the handoff, the flag store
+ *       precedes that byte, so the re-check after the load sees it (on the multi-copy-atomic
+ *       hardware HotSpot runs on) and the read throws instead of returning it;</li>
+ *   <li>a write racing with a release is a bug in the caller and may land in the next owner's
+ *       memory before the release becomes visible; memkit cannot prevent that without a lock.</li>
+ * </ul>
+ * Owners created with {@code releasable = false} (memory the user wrapped) are never released,
+ * so their Slices skip the fence.
  *
  * <p>Not for users: exported only to {@code io.memkit.pools}.
  */
@@ -37,7 +48,13 @@ public abstract class SliceOwner {
     }
 
     private final ByteBuffer memory;
-    @SuppressWarnings("unused") // accessed through RELEASED
+    /** The writable heap array behind {@link #memory}, or {@code null} (direct or read-only). */
+    private final byte[] array;
+    /** Index in {@link #array} of the memory's byte 0. */
+    private final int arrayOffset;
+    /** {@code false} for owners that never call {@link #invalidate()}. */
+    private final boolean releasable;
+    /** Written through RELEASED; read plainly after a LoadLoad fence by {@link #isAccessibleAfterLoad()}. */
     private boolean released;
 
     /**
@@ -48,8 +65,47 @@ public abstract class SliceOwner {
      *               big-endian and its limit to its capacity
      */
     protected SliceOwner(ByteBuffer memory) {
+        this(memory, true);
+    }
+
+    /**
+     * Creates an owner of {@code memory}, as {@link #SliceOwner(ByteBuffer)}, saying whether it
+     * may ever be released. An owner that never is (memory the user wrapped) lets Slices skip the
+     * fence of the re-check after each read: there is no release for a read to race with.
+     *
+     * @param memory     the memory Slices over this owner may address
+     * @param releasable {@code false} if {@link #invalidate()} will never be called; it then throws
+     */
+    protected SliceOwner(ByteBuffer memory, boolean releasable) {
+        this.releasable = releasable;
         this.memory = Objects.requireNonNull(memory, "memory must not be null")
                 .clear().order(ByteOrder.BIG_ENDIAN);
+        if (memory.hasArray()) { // false for read-only and direct buffers
+            this.array = memory.array();
+            this.arrayOffset = memory.arrayOffset();
+        } else {
+            this.array = null;
+            this.arrayOffset = 0;
+        }
+    }
+
+    /**
+     * The writable heap array behind {@link #memory()}, so that Slices read and write it through
+     * array accesses rather than through the buffer; never hand it to users.
+     *
+     * @return the array, or {@code null} when the memory is direct or read-only
+     */
+    public final byte[] heapArray() {
+        return array;
+    }
+
+    /**
+     * Where byte 0 of {@link #memory()} sits in {@link #heapArray()}.
+     *
+     * @return the array offset, or 0 when there is no heap array
+     */
+    public final int heapArrayOffset() {
+        return arrayOffset;
     }
 
     /**
@@ -71,11 +127,32 @@ public abstract class SliceOwner {
     }
 
     /**
+     * The liveness re-check of a read that has already loaded its data: a LoadLoad fence, then a
+     * plain load of the flag. The fence keeps the data load before the flag load, so a read that
+     * saw bytes written after the release also sees the release (see the class comment). On x86
+     * the fence emits no instruction; it only stops the compiler from reordering the two loads.
+     *
+     * @return {@code false} once {@link #invalidate()} is visible to the calling thread
+     */
+    public final boolean isAccessibleAfterLoad() {
+        if (!releasable) {
+            return true; // nothing to order against: skip the fence, which costs loop optimizations
+        }
+        VarHandle.loadLoadFence();
+        return !released;
+    }
+
+    /**
      * Ends the lifetime: every Slice over this owner throws {@link IllegalStateException} from now
-     * on. Idempotent; a release store, so that it is ordered before the memory's handoff.
+     * on. Idempotent. A release store followed by a store-store fence, so that the flag is ordered
+     * before the memory's handoff and before any byte this thread or a later owner writes next.
      */
     protected final void invalidate() {
+        if (!releasable) {
+            throw new UnsupportedOperationException(describe() + " is never released");
+        }
         RELEASED.setRelease(this, true);
+        VarHandle.storeStoreFence();
     }
 
     /**
