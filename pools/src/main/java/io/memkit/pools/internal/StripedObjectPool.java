@@ -146,7 +146,11 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         this.tracker = new LeakTracker(describe(), leakDetection, this::onLeak);
         this.tracking = leakDetection != LeakDetection.OFF;
         int count = Stripes.COUNT;
-        this.homesPerStripe = Math.min(HOMES_PER_STRIPE, maxIdle / count);
+        // Homes are held by lent objects too. Where maxIdle < maxTotal, more objects can be lent
+        // than there are homes, and those without one stay idle only on the overflow: keep at
+        // least half of maxIdle there, so that long loans of homed objects don't leave releases
+        // of the others nowhere to go.
+        this.homesPerStripe = Math.min(HOMES_PER_STRIPE, maxIdle / (maxIdle < maxTotal ? 2 * count : count));
         this.homes = new Object[count][];
         for (int i = 0; i < count; i++) {
             homes[i] = new Object[PAD + homesPerStripe + PAD];
