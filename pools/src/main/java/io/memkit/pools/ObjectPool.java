@@ -112,6 +112,7 @@ public interface ObjectPool<T> extends Instrumented, AutoCloseable {
      * threads waiting in {@link #acquire()} fail with {@link IllegalStateException}, later
      * acquires throw it, and the pool leaves {@link io.memkit.meter.Instruments}. Objects in use
      * stay valid; each is dropped (and closed if {@link AutoCloseable}) when its holder closes it.
+     * Waits for releases in progress on other threads (their reset and validation) to finish.
      * Closing a closed pool does nothing.
      */
     @Override
