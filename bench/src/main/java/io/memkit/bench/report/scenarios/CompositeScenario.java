@@ -4,6 +4,8 @@ import io.memkit.bench.report.Role;
 import io.memkit.bench.report.ScenarioContext;
 import io.memkit.bench.report.Variant;
 import io.memkit.bench.report.VariantScenario;
+import io.memkit.buffers.CompositeSlice;
+import io.memkit.buffers.Slice;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
@@ -56,7 +58,8 @@ public final class CompositeScenario extends VariantScenario {
         byte[] header = bytes(HEADER, 1);
         byte[] body = bytes(BODY, 2);
         byte[] trailer = bytes(TRAILER, 3);
-        return List.of(new Concatenate(header, body, trailer), new JdkGathering(header, body, trailer),
+        return List.of(new Concatenate(header, body, trailer), new MemkitComposite(header, body, trailer),
+                new JdkGathering(header, body, trailer),
                 new NettyComposite(header, body, trailer));
     }
 
@@ -83,6 +86,31 @@ public final class CompositeScenario extends VariantScenario {
                 System.arraycopy(body, 0, all, header.length, body.length);
                 System.arraycopy(trailer, 0, all, header.length + body.length, trailer.length);
                 sum += channel.write(ByteBuffer.wrap(all));
+            }
+            return sum + channel.checksum;
+        }
+    }
+
+    /** memkit: a CompositeSlice of three Slice views, written with gathering writes. */
+    static final class MemkitComposite extends Variant {
+        private final byte[] header;
+        private final byte[] body;
+        private final byte[] trailer;
+        private final DiscardChannel channel = new DiscardChannel();
+
+        MemkitComposite(byte[] header, byte[] body, byte[] trailer) {
+            super("memkit CompositeSlice", Role.MEMKIT);
+            this.header = header;
+            this.body = body;
+            this.trailer = trailer;
+        }
+
+        @Override
+        public long batch(int ops) throws java.io.IOException {
+            long sum = 0;
+            for (int op = 0; op < ops; op++) {
+                CompositeSlice response = CompositeSlice.of(Slice.wrap(header), Slice.wrap(body), Slice.wrap(trailer));
+                sum += response.writeTo(channel);
             }
             return sum + channel.checksum;
         }

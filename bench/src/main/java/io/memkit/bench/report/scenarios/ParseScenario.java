@@ -5,6 +5,7 @@ import io.memkit.bench.report.ScenarioContext;
 import io.memkit.bench.report.Sink;
 import io.memkit.bench.report.Variant;
 import io.memkit.bench.report.VariantScenario;
+import io.memkit.buffers.Slice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
@@ -73,7 +74,8 @@ public final class ParseScenario extends VariantScenario {
     @Override
     protected List<Variant> variants(ScenarioContext context) {
         byte[] data = records(RECORDS, 42);
-        return List.of(new CopyFields(data), new ByteBufferSlices(data), new NettySlices(data), new AgronaViews(data));
+        return List.of(new CopyFields(data), new SliceViews(data), new ByteBufferSlices(data), new NettySlices(data),
+                new AgronaViews(data));
     }
 
     /** Naive: {@code Arrays.copyOfRange} per field. */
@@ -95,6 +97,32 @@ public final class ParseScenario extends VariantScenario {
                     int len = lengths.getInt(at);
                     byte[] field = Arrays.copyOfRange(data, at + 4, at + 4 + len);
                     sum += field[0] + field.length;
+                    Sink.keep(field);
+                    at += 4 + len;
+                }
+            }
+            return sum;
+        }
+    }
+
+    /** memkit: a {@code Slice} view per field. */
+    static final class SliceViews extends Variant {
+        private final Slice all;
+
+        SliceViews(byte[] data) {
+            super("memkit Slice", Role.MEMKIT);
+            this.all = Slice.wrap(data);
+        }
+
+        @Override
+        public long batch(int ops) {
+            long sum = 0;
+            int limit = all.length();
+            for (int op = 0; op < ops; op++) {
+                for (int at = 0; at < limit; ) {
+                    int len = all.getInt(at);
+                    Slice field = all.slice(at + 4, len);
+                    sum += field.getByte(0) + field.length();
                     Sink.keep(field);
                     at += 4 + len;
                 }
