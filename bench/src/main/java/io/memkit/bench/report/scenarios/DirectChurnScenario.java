@@ -56,7 +56,7 @@ public final class DirectChurnScenario implements Scenario {
     /** The child variants: name, role, child argument. */
     static List<String[]> children() {
         List<String[]> list = new ArrayList<>();
-        list.add(new String[] {"ByteBuffer.allocateDirect per request", Role.NAIVE.name(), "allocateDirect"});
+        list.add(new String[] {"allocateDirect per request", Role.NAIVE.name(), "allocateDirect"});
         list.add(new String[] {"Netty PooledByteBufAllocator", Role.PEER.name(), "netty-pooled"});
         list.add(new String[] {"Netty AdaptiveByteBufAllocator", Role.PEER.name(), "netty-adaptive"});
         return list;
@@ -80,7 +80,7 @@ public final class DirectChurnScenario implements Scenario {
             }
         }
         return new ScenarioResult(id(), title(), description(), unit(), bytesLabel(), results, "", null,
-                (System.nanoTime() - t0) / 1e9);
+                (System.nanoTime() - t0) / 1e9, List.of("explicitGcs", "explicitGcMillis"));
     }
 
     private static VariantResult runChild(ScenarioContext context, String name, Role role, String variant, int ops,

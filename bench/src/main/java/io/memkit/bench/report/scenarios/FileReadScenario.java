@@ -137,7 +137,7 @@ public final class FileReadScenario extends VariantScenario {
     /** Naive: a new direct buffer per chunk, dropped after use. */
     static final class AllocateDirect extends ChunkReader {
         AllocateDirect(Path file, int chunks) {
-            super("ByteBuffer.allocateDirect per chunk", Role.NAIVE, file, chunks);
+            super("allocateDirect per chunk", Role.NAIVE, file, chunks);
         }
 
         @Override
