@@ -4,7 +4,6 @@ import io.memkit.buffers.internal.SliceCounters;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,8 +11,8 @@ import java.util.Objects;
  * A zero-copy concatenation of {@link Slice}s, for example a header, a body and a trailer, that
  * is written to a channel with gathering writes instead of being copied into one buffer.
  *
- * <p>Cost: {@link #of} copies the list of parts (one array of references and one of offsets),
- * never their bytes. Byte access is O(log parts).
+ * <p>Cost: {@link #of} copies the list of parts (one array of references), never their bytes.
+ * {@link #getByte(long)} is O(parts): a composite is meant for a few parts written out together.
  *
  * <p>Lifetime: the parts keep their own lifetimes. Every method that touches bytes throws
  * {@link IllegalStateException} once any part it touches was released, with the same guarantees
@@ -27,17 +26,13 @@ public final class CompositeSlice {
     private static final CompositeSlice EMPTY = new CompositeSlice(new Slice[0]);
 
     private final Slice[] parts;
-    /** {@code ends[k]} = total length of parts 0..k. */
-    private final long[] ends;
     private final long length;
 
     private CompositeSlice(Slice[] parts) {
         this.parts = parts;
-        this.ends = new long[parts.length];
         long total = 0;
-        for (int k = 0; k < parts.length; k++) {
-            total += parts[k].length();
-            ends[k] = total;
+        for (Slice part : parts) {
+            total += part.length();
         }
         this.length = total;
     }
@@ -96,7 +91,7 @@ public final class CompositeSlice {
     }
 
     /**
-     * The byte at {@code index} of the concatenation. O(log parts).
+     * The byte at {@code index} of the concatenation. O(parts).
      *
      * @param index from 0 to {@link #length()} exclusive
      * @return the byte
@@ -108,13 +103,14 @@ public final class CompositeSlice {
             throw new IndexOutOfBoundsException("index " + index + " out of bounds for composite of "
                     + length + " bytes in " + parts.length + " parts");
         }
-        int k = Arrays.binarySearch(ends, index);
-        k = k >= 0 ? k + 1 : -k - 1; // the first part whose end is above index
-        while (parts[k].length() == 0) { // never past the last part: index < length
+        // A linear scan: composites have a few parts, and a table of offsets would cost an array per of().
+        long rest = index;
+        int k = 0;
+        while (rest >= parts[k].length()) { // never past the last part: index < length
+            rest -= parts[k].length();
             k++;
         }
-        long start = ends[k] - parts[k].length();
-        return parts[k].getByteUnchecked((int) (index - start));
+        return parts[k].getByteUnchecked((int) rest);
     }
 
     /**

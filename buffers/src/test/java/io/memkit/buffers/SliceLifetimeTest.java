@@ -76,6 +76,25 @@ class SliceLifetimeTest {
         assertThat(ro.slice().isReadOnly()).isTrue();
     }
 
+    @Test
+    void anOwnerDeclaredNeverReleasedRefusesToBeReleased() {
+        class Forever extends io.memkit.buffers.internal.SliceOwner {
+            Forever() {
+                super(ByteBuffer.allocate(8), false);
+            }
+
+            void release() {
+                invalidate();
+            }
+        }
+        Forever owner = new Forever();
+        Slice s = SliceAccess.slice(owner, 0, 8);
+        assertThatThrownBy(owner::release).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("never released");
+        assertThat(s.isAccessible()).isTrue();
+        assertThat(s.getLong(0)).isZero();
+    }
+
     /**
      * A reader hammers a slice while another thread releases its owner and the next owner writes
      * different bytes into the same memory: the reader must see the old bytes or an exception,

@@ -30,6 +30,8 @@ import java.util.Objects;
  *   <li>a write racing with a release is a bug in the caller and may land in the next owner's
  *       memory before the release becomes visible; memkit cannot prevent that without a lock.</li>
  * </ul>
+ * Owners created with {@code releasable = false} (memory the user wrapped) are never released,
+ * so their Slices skip the fence.
  *
  * <p>Not for users: exported only to {@code io.memkit.pools}.
  */
@@ -50,6 +52,8 @@ public abstract class SliceOwner {
     private final byte[] array;
     /** Index in {@link #array} of the memory's byte 0. */
     private final int arrayOffset;
+    /** {@code false} for owners that never call {@link #invalidate()}. */
+    private final boolean releasable;
     /** Written through RELEASED; read plainly after a LoadLoad fence by {@link #isAccessibleAfterLoad()}. */
     private boolean released;
 
@@ -61,6 +65,19 @@ public abstract class SliceOwner {
      *               big-endian and its limit to its capacity
      */
     protected SliceOwner(ByteBuffer memory) {
+        this(memory, true);
+    }
+
+    /**
+     * Creates an owner of {@code memory}, as {@link #SliceOwner(ByteBuffer)}, saying whether it
+     * may ever be released. An owner that never is (memory the user wrapped) lets Slices skip the
+     * fence of the re-check after each read: there is no release for a read to race with.
+     *
+     * @param memory     the memory Slices over this owner may address
+     * @param releasable {@code false} if {@link #invalidate()} will never be called; it then throws
+     */
+    protected SliceOwner(ByteBuffer memory, boolean releasable) {
+        this.releasable = releasable;
         this.memory = Objects.requireNonNull(memory, "memory must not be null")
                 .clear().order(ByteOrder.BIG_ENDIAN);
         if (memory.hasArray()) { // false for read-only and direct buffers
@@ -118,6 +135,9 @@ public abstract class SliceOwner {
      * @return {@code false} once {@link #invalidate()} is visible to the calling thread
      */
     public final boolean isAccessibleAfterLoad() {
+        if (!releasable) {
+            return true; // nothing to order against: skip the fence, which costs loop optimizations
+        }
         VarHandle.loadLoadFence();
         return !released;
     }
@@ -128,6 +148,9 @@ public abstract class SliceOwner {
      * before the memory's handoff and before any byte this thread or a later owner writes next.
      */
     protected final void invalidate() {
+        if (!releasable) {
+            throw new UnsupportedOperationException(describe() + " is never released");
+        }
         RELEASED.setRelease(this, true);
         VarHandle.storeStoreFence();
     }

@@ -14,7 +14,7 @@ public final class UnpooledOwner extends SliceOwner {
      * @param memory a duplicate of the user's buffer or a wrap of the user's array
      */
     public UnpooledOwner(ByteBuffer memory) {
-        super(memory);
+        super(memory, false);
     }
 
     @Override

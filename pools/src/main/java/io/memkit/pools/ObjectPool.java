@@ -1,0 +1,224 @@
+package io.memkit.pools;
+
+import io.memkit.meter.Instrumented;
+import io.memkit.pools.internal.ObjectPoolBuilder;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A bounded pool of reusable objects: scratch buffers, builders, encoders, objects that are costly
+ * to construct. {@link #acquire()} lends an object through a {@link Pooled} handle; closing the
+ * handle resets the object, validates it, and keeps it for the next acquire or drops it.
+ *
+ * <pre>{@code
+ * ObjectPool<StringBuilder> builders = ObjectPool.builder(() -> new StringBuilder(256))
+ *         .reset(sb -> sb.setLength(0))
+ *         .validate(sb -> sb.capacity() <= 64 * 1024)   // don't keep a builder that grew huge
+ *         .build();
+ * try (Pooled<StringBuilder> sb = builders.acquire()) {
+ *     sb.get().append(user).append(':').append(id);
+ *     send(sb.get());
+ * }
+ * }</pre>
+ *
+ * <p><b>Rules.</b> An object is lent to one holder at a time, never to two. On
+ * {@link Pooled#close()} the pool runs {@code reset}, then {@code validate}; an object that fails
+ * validation, whose reset or validation throws, or for which no idle slot is left
+ * ({@code maxIdle}) is discarded (counted in {@link ObjectPoolStats#discarded()}), and closed if
+ * it is {@link AutoCloseable}. An exception thrown by the factory, {@code reset} or
+ * {@code validate} reaches the caller of {@code acquire} or {@code close} unchanged; the object
+ * concerned is never reused. At most {@code maxTotal} objects are alive at once (idle plus in
+ * use); beyond it {@code acquire} fails or waits, as {@link Builder#whenExhausted configured}.
+ *
+ * <p><b>Leaks.</b> Under {@link LeakDetection#SAMPLED} (the default) or
+ * {@link LeakDetection#PARANOID}, a tracked handle that is garbage-collected without being closed
+ * is reported (a WARNING through {@link System.Logger} {@code io.memkit.pools.leaks} with the
+ * acquiring stack) and counted in {@link ObjectPoolStats#leaksDetected()}; its object is dropped,
+ * not reused (someone may still hold it), and its place under {@code maxTotal} is freed.
+ *
+ * <p><b>Costs.</b> Idle objects live in a small CAS-guarded stack per stripe (stripes picked by
+ * thread id, never a {@code ThreadLocal}, so the pool stays bounded under any number of virtual
+ * threads) with a shared overflow stack; a thread mostly touches only its own stripe. An
+ * acquire plus close costs three uncontended compare-and-sets. The handle is one small object per
+ * acquire that the pool does not keep while untracked, so where the caller's try-with-resources
+ * is compiled together with the pool (the usual case) the JIT removes it and the pair allocates
+ * nothing; with leak detection on, sampled acquires cost a stack capture.
+ *
+ * <p>Thread-safe: any thread may acquire, and any thread may close a handle another acquired.
+ * The pool registers itself with {@link io.memkit.meter.Instruments} when built and unregisters
+ * on {@link #close()}.
+ *
+ * @param <T> the type of the pooled objects
+ */
+public interface ObjectPool<T> extends Instrumented, AutoCloseable {
+
+    /**
+     * Starts configuring a pool.
+     *
+     * @param factory makes a new object when none is idle; called outside any lock, may block;
+     *                must not return {@code null}
+     * @param <T>     the type of the pooled objects
+     * @return a new builder with the defaults listed on {@link Builder}
+     * @throws NullPointerException if {@code factory} is {@code null}
+     */
+    static <T> Builder<T> builder(Supplier<? extends T> factory) {
+        return new ObjectPoolBuilder<>(factory);
+    }
+
+    /**
+     * Lends an object: an idle one if there is any, else a new one from the factory if fewer than
+     * {@code maxTotal} are alive, else it fails or waits as configured.
+     *
+     * <p>Costs, when an idle object is at hand: one compare-and-set on the calling thread's stripe
+     * and one store on the object's slot; no allocation where the JIT can see the handle's whole
+     * life (see the class comment).
+     *
+     * @return a handle to close exactly once when done with the object
+     * @throws PoolExhaustedException under {@link Exhausted#FAIL} if {@code maxTotal} objects are
+     *                                alive and none is idle; under {@link Exhausted#WAIT} if none
+     *                                came free within the acquire timeout, or the wait was
+     *                                interrupted (the interrupt flag is then set again and the
+     *                                {@link InterruptedException} is the cause)
+     * @throws IllegalStateException  if the pool is closed
+     * @throws NullPointerException   if the factory returned {@code null}
+     * @throws RuntimeException       whatever the factory threw, unchanged (nothing is counted as
+     *                                acquired or created, and the object's place under
+     *                                {@code maxTotal} is given back)
+     */
+    Pooled<T> acquire();
+
+    /**
+     * A snapshot of the pool's counters. Each counter is exact; taken while other threads work,
+     * they need not all be from one instant, and they agree with each other when the pool is
+     * quiescent. Also reports leaks found since the last call.
+     *
+     * @return the counters; see {@link ObjectPoolStats} for their meaning
+     */
+    ObjectPoolStats stats();
+
+    /**
+     * Closes the pool: idle objects are dropped (closed if they are {@link AutoCloseable}; what
+     * their {@code close} throws is logged through {@link System.Logger} and not rethrown),
+     * threads waiting in {@link #acquire()} fail with {@link IllegalStateException}, later
+     * acquires throw it, and the pool leaves {@link io.memkit.meter.Instruments}. Objects in use
+     * stay valid; each is dropped (and closed if {@link AutoCloseable}) when its holder closes it.
+     * Closing a closed pool does nothing.
+     */
+    @Override
+    void close();
+
+    /**
+     * Configures and builds an {@link ObjectPool}. Defaults: name {@code "objects-N"} (N counts
+     * pools built in this JVM); no reset; every object kept (no validation); {@code maxIdle} 8 per
+     * stripe (16 per processor, at most 512), but at most {@code maxTotal};
+     * {@code maxTotal} unbounded ({@link Integer#MAX_VALUE});
+     * {@link Exhausted#WAIT} with a 30 second timeout; {@link LeakDetection#SAMPLED}.
+     *
+     * <p>Each setter checks its argument at once; {@link #build()} checks that the settings agree.
+     * Not thread-safe: configure on one thread. Building does not change the builder, so one
+     * builder can build several independent pools.
+     *
+     * @param <T> the type of the pooled objects
+     */
+    interface Builder<T> {
+
+        /**
+         * Names the pool in reports, JMX, log messages and exception messages.
+         *
+         * @param name the name; not empty
+         * @return this builder
+         * @throws NullPointerException     if {@code name} is {@code null}
+         * @throws IllegalArgumentException if {@code name} is empty
+         */
+        Builder<T> name(String name);
+
+        /**
+         * Sets what runs on every release, before {@link #validate validation}: clear the object
+         * so that the next holder finds it as new. If it throws, the object is discarded and the
+         * exception reaches the caller of {@link Pooled#close()} unchanged.
+         *
+         * @param onRelease the reset; called on the releasing thread, outside any lock
+         * @return this builder
+         * @throws NullPointerException if {@code onRelease} is {@code null}
+         */
+        Builder<T> reset(Consumer<? super T> onRelease);
+
+        /**
+         * Sets the test each released object must pass, after its reset, to be kept; a
+         * {@code false} result discards it (counted). If it throws, the object is discarded and
+         * the exception reaches the caller of {@link Pooled#close()} unchanged.
+         *
+         * @param keep the test; called on the releasing thread, outside any lock
+         * @return this builder
+         * @throws NullPointerException if {@code keep} is {@code null}
+         */
+        Builder<T> validate(Predicate<? super T> keep);
+
+        /**
+         * Caps the idle objects the pool keeps; objects released beyond it are discarded. Zero
+         * keeps none: every acquire then calls the factory. Must not exceed {@link #maxTotal}
+         * when both are set. Idle objects are spread over the stripes (a few each) and a shared
+         * overflow, so the cap is exact but which thread finds an idle object first is not
+         * fixed.
+         *
+         * @param count the cap, {@code >= 0}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code count < 0}
+         */
+        Builder<T> maxIdle(int count);
+
+        /**
+         * Caps the objects alive at once, idle plus in use (plus any the factory is making).
+         *
+         * @param count the cap, {@code >= 1}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code count < 1}
+         */
+        Builder<T> maxTotal(int count);
+
+        /**
+         * Sets what {@link ObjectPool#acquire()} does when {@code maxTotal} objects are alive and
+         * none is idle: {@link Exhausted#FAIL} throws at once, {@link Exhausted#WAIT} waits up to
+         * the {@link #acquireTimeout acquire timeout} for a release.
+         *
+         * @param policy the policy
+         * @return this builder
+         * @throws NullPointerException if {@code policy} is {@code null}
+         */
+        Builder<T> whenExhausted(Exhausted policy);
+
+        /**
+         * Sets how long {@link Exhausted#WAIT} waits; zero means try once. Ignored under
+         * {@link Exhausted#FAIL}. Durations too long for a {@code long} of nanoseconds mean
+         * "practically forever".
+         *
+         * @param timeout the longest wait, not negative
+         * @return this builder
+         * @throws NullPointerException     if {@code timeout} is {@code null}
+         * @throws IllegalArgumentException if {@code timeout} is negative
+         */
+        Builder<T> acquireTimeout(Duration timeout);
+
+        /**
+         * Sets how many handles are tracked for leaks: none, about one in 128, or all (each
+         * tracked acquire captures its stack: PARANOID is for tests and leak hunts).
+         *
+         * @param level the level
+         * @return this builder
+         * @throws NullPointerException if {@code level} is {@code null}
+         */
+        Builder<T> leakDetection(LeakDetection level);
+
+        /**
+         * Builds a new, empty pool (objects are created on demand) and registers it with
+         * {@link io.memkit.meter.Instruments}.
+         *
+         * @return the pool
+         * @throws IllegalArgumentException if {@code maxIdle} and {@code maxTotal} were both set
+         *                                  and {@code maxIdle > maxTotal}
+         */
+        ObjectPool<T> build();
+    }
+}

@@ -1,0 +1,87 @@
+package io.memkit.pools.internal;
+
+import io.memkit.pools.Pooled;
+import java.lang.ref.Reference;
+
+/**
+ * The handle of one loan from a {@link StripedObjectPool}: the object's slot and the stamp of
+ * this loan. A new handle per loan, never recycled, so a stale handle can't touch a later loan.
+ *
+ * <p>On the untracked path the pool never stores the handle anywhere: where the caller's
+ * try-with-resources is compiled together with {@code acquire} and {@code close}, escape
+ * analysis removes the allocation. Keep it that way: no method here may pass {@code this} on
+ * the untracked path (error paths build their exceptions in static methods), and the tracked
+ * path lives in separate methods.
+ *
+ * <p>Thread-safety: see {@link Pooled}; the stamp compare-and-set makes concurrent closes safe.
+ *
+ * @param <T> the type of the object
+ */
+final class PooledObject<T> implements Pooled<T> {
+
+    private final ObjectSlot<T> slot;
+    private final long loan;
+    /** Non-null while this handle is tracked for leaks; written once, right after construction. */
+    private LeakTracker.Tracked tracked;
+
+    PooledObject(ObjectSlot<T> slot, long loan) {
+        this.slot = slot;
+        this.loan = loan;
+    }
+
+    /**
+     * Registers this handle with the leak tracker. Cold path: only sampled acquires get here.
+     *
+     * @param tracker the pool's tracker
+     */
+    void track(LeakTracker tracker) {
+        // The state is the slot, which never references the handle: the handle can be collected.
+        tracked = tracker.track(this, slot, 1);
+    }
+
+    @Override
+    public T get() {
+        ObjectSlot<T> s = slot;
+        if (!s.isLive(loan)) {
+            throw released(s, "get");
+        }
+        return s.object;
+    }
+
+    @Override
+    public boolean isReleased() {
+        return !slot.isLive(loan);
+    }
+
+    @Override
+    public void close() {
+        ObjectSlot<T> s = slot;
+        if (!s.release(loan)) {
+            throw released(s, "close");
+        }
+        if (tracked != null) {
+            untrack();
+        }
+        s.pool.giveBack(s);
+    }
+
+    private void untrack() {
+        slot.pool.tracker().untrack(tracked);
+        // Keep this handle reachable until it is untracked: else the collector could find it
+        // unreachable in the middle of close() and the tracker report a leak for a loan that is
+        // being released properly.
+        Reference.reachabilityFence(this);
+    }
+
+    private static IllegalStateException released(ObjectSlot<?> slot, String what) {
+        return new IllegalStateException("released: " + what + "() on a Pooled<"
+                + slot.object.getClass().getSimpleName() + "> of " + slot.pool.describe()
+                + " that was already closed; the object may be lent to another holder now");
+    }
+
+    @Override
+    public String toString() {
+        return "Pooled[" + slot.object.getClass().getSimpleName() + (slot.isLive(loan) ? ", live" : ", released")
+                + ", " + slot.pool.describe() + "]";
+    }
+}
