@@ -5,6 +5,7 @@ import io.memkit.bench.report.scenarios.CompositeScenario;
 import io.memkit.bench.report.scenarios.DirectChurnScenario;
 import io.memkit.bench.report.scenarios.FileReadScenario;
 import io.memkit.bench.report.scenarios.IntMapScenario;
+import io.memkit.bench.report.scenarios.LeakHuntScenario;
 import io.memkit.bench.report.scenarios.InternScenario;
 import io.memkit.bench.report.scenarios.ListGrowthScenario;
 import io.memkit.bench.report.scenarios.ParseScenario;
@@ -34,6 +35,7 @@ public final class Scenarios {
                 new InternScenario(false),
                 new ListGrowthScenario(),
                 new IntMapScenario(),
-                new BoxedListScenario());
+                new BoxedListScenario(),
+                new LeakHuntScenario());
     }
 }

@@ -57,6 +57,7 @@ public final class DirectChurnScenario implements Scenario {
     static List<String[]> children() {
         List<String[]> list = new ArrayList<>();
         list.add(new String[] {"allocateDirect per request", Role.NAIVE.name(), "allocateDirect"});
+        list.add(new String[] {"memkit BufferPool (maxBytes 8 MiB)", Role.MEMKIT.name(), "memkit"});
         list.add(new String[] {"Netty PooledByteBufAllocator", Role.PEER.name(), "netty-pooled"});
         list.add(new String[] {"Netty AdaptiveByteBufAllocator", Role.PEER.name(), "netty-adaptive"});
         return list;
