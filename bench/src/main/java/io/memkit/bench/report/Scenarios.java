@@ -27,7 +27,8 @@ public final class Scenarios {
     public static List<Scenario> all() {
         return List.of(
                 new ParseScenario(),
-                new CompositeScenario(),
+                new CompositeScenario(1024),
+                new CompositeScenario(64 * 1024),
                 new FileReadScenario(),
                 new DirectChurnScenario(),
                 new ScratchScenario(),

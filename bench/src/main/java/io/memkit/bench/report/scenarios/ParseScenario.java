@@ -46,8 +46,13 @@ public final class ParseScenario extends VariantScenario {
         return "buffer of 1,000 records";
     }
 
+    /** The seed of the record lengths and bytes: the same as the JMH {@code SliceBenchmark}'s. */
+    public static final long SEED = 0x5EED_2026L;
+
     /**
-     * The records: {@code [length:int big-endian][length bytes]} repeated, from a fixed seed.
+     * The records: {@code [length:int big-endian][length bytes]} repeated, lengths 8 to 512 and
+     * bytes drawn from {@code seed} in the same order as the JMH {@code SliceBenchmark} draws them,
+     * so that both parse the same bytes and their bytes/op can be compared.
      *
      * @param records how many records
      * @param seed    the random seed
@@ -58,14 +63,14 @@ public final class ParseScenario extends VariantScenario {
         int[] lengths = new int[records];
         int total = 0;
         for (int i = 0; i < records; i++) {
-            lengths[i] = 8 + random.nextInt(505);
+            lengths[i] = random.nextInt(8, 513);
             total += 4 + lengths[i];
         }
         ByteBuffer out = ByteBuffer.allocate(total);
         for (int i = 0; i < records; i++) {
             out.putInt(lengths[i]);
             for (int j = 0; j < lengths[i]; j++) {
-                out.put((byte) random.nextInt(256));
+                out.put((byte) random.nextInt());
             }
         }
         return out.array();
@@ -73,7 +78,7 @@ public final class ParseScenario extends VariantScenario {
 
     @Override
     protected List<Variant> variants(ScenarioContext context) {
-        byte[] data = records(RECORDS, 42);
+        byte[] data = records(RECORDS, SEED);
         return List.of(new CopyFields(data), new SliceViews(data), new ByteBufferSlices(data), new NettySlices(data),
                 new AgronaViews(data));
     }
