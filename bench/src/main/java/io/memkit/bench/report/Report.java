@@ -84,6 +84,10 @@ public record Report(String generatedAt, String mode, List<String[]> environment
                     ? String.format(Locale.ROOT, ", %.1fx as fast", ratio)
                     : String.format(Locale.ROOT, ", %.1fx the time", 1 / ratio));
         }
+        if (naive.directBytes() > 0 && v.directBytes() >= 0 && v.directBytes() < naive.directBytes()) {
+            line.append(", direct memory held ").append(Format.memory(v.directBytes())).append(" vs ")
+                    .append(Format.memory(naive.directBytes()));
+        }
         if (naive.gcCount() > 0 && v.gcCount() >= 0) {
             line.append(String.format(Locale.ROOT, ", %d vs %d collections", v.gcCount(), naive.gcCount()));
         }

@@ -153,9 +153,16 @@ public final class LeakHuntScenario implements Scenario {
                         info.age().toMillis(), info.threadName()));
                 frames(out, info.acquiredAt());
             }
-            out.append("counters:");
+            out.append("counters:\n ");
+            int width = 1;
             for (Map.Entry<String, Long> c : pool.counters().entrySet()) {
-                out.append(' ').append(c.getKey()).append('=').append(c.getValue());
+                String item = " " + c.getKey() + "=" + c.getValue();
+                if (width + item.length() > 90) {
+                    out.append("\n ");
+                    width = 1;
+                }
+                out.append(item);
+                width += item.length();
             }
             out.append('\n');
             inFlight.close();
