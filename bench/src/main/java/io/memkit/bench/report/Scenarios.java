@@ -9,6 +9,7 @@ import io.memkit.bench.report.scenarios.LeakHuntScenario;
 import io.memkit.bench.report.scenarios.InternScenario;
 import io.memkit.bench.report.scenarios.ListGrowthScenario;
 import io.memkit.bench.report.scenarios.ParseScenario;
+import io.memkit.bench.report.scenarios.PoolScenario;
 import io.memkit.bench.report.scenarios.ScratchScenario;
 import java.util.List;
 
@@ -29,6 +30,7 @@ public final class Scenarios {
                 new ParseScenario(),
                 new CompositeScenario(1024),
                 new CompositeScenario(64 * 1024),
+                new PoolScenario(),
                 new FileReadScenario(),
                 new DirectChurnScenario(),
                 new ScratchScenario(),
