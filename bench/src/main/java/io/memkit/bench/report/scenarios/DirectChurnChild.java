@@ -84,7 +84,9 @@ public final class DirectChurnChild {
         }
         long a1 = MemoryMeter.threadAllocatedBytes();
         long[] gc1 = gcCounters();
-        long direct = churn.directHeld() >= 0 ? churn.directHeld() : MemoryMeter.directBytesUsed();
+        // Only this variant runs in this JVM, so the JVM's direct memory in use is all its own; an
+        // allocator's own figure counts where it is larger (memory it took without the JDK's counter).
+        long direct = Math.max(churn.directHeld(), MemoryMeter.directBytesUsed());
         // GC notifications arrive on a service thread shortly after each collection.
         waitForNotifications();
         Arrays.sort(batchNanos);
