@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Once the JIT has compiled acquire and close together, an untracked lease allocates no heap: the
  * handle is scalar-replaced (DESIGN.md principle 1). JIT-dependent, so the test warms up in rounds,
- * bounded, and fails with the figure it saw.
+ * bounded, and fails with the figure it saw; it runs in a JVM of its own (see pools/pom.xml). It
+ * checks the common case only: where other code has shaped the profile first (busy slow paths,
+ * many call sites), C2 may compile acquire on its own and then refuse to inline it, and the handle
+ * costs its 40 bytes; {@code BufferPoolInliningTest} keeps the sizes that make that rare.
  */
 class BufferPoolAllocationTest {
 
