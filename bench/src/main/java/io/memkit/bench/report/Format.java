@@ -33,17 +33,17 @@ public final class Format {
     }
 
     /**
-     * A fraction as a whole percentage, or with one decimal above 99%.
+     * A fraction as a whole percentage, or with one decimal from 95% (where 98% and 99.9% differ a lot).
      *
      * @param fraction 0.95 for 95%
-     * @return for example {@code "95%"}, {@code "99.5%"} or {@code ">99.9%"}; {@code "-"} when unknown
+     * @return for example {@code "80%"}, {@code "99.5%"} or {@code ">99.9%"}; {@code "-"} when unknown
      */
     public static String percent(double fraction) {
         if (Double.isNaN(fraction)) {
             return "-";
         }
         double p = fraction * 100;
-        if (Math.abs(p) > 99 && Math.abs(p) < 100) {
+        if (Math.abs(p) >= 95 && Math.abs(p) < 100) {
             String oneDecimal = String.format(Locale.ROOT, "%.1f", Math.abs(p));
             // 99.97% must not read as 100%: say it is above 99.9%
             return (p < 0 ? "-" : "") + (oneDecimal.equals("100.0") ? ">99.9" : oneDecimal) + "%";

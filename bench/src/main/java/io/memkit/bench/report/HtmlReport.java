@@ -90,7 +90,8 @@ public final class HtmlReport {
                 continue;
             }
             for (VariantResult v : s.variants()) {
-                h.append(first ? "<tr class=\"group\">" : "<tr>");
+                String cls = (first ? "group " : "") + v.role().label();
+                h.append("<tr class=\"").append(cls).append("\">");
                 if (first) {
                     h.append("<td rowspan=\"").append(rows).append("\"><a href=\"#").append(esc(s.id())).append("\">")
                             .append(esc(s.id())).append("</a><br><span class=\"unit\">per ").append(esc(s.unit()))
@@ -126,6 +127,9 @@ public final class HtmlReport {
             h.append("<div class=\"charts\">\n");
             h.append(chart(cap(s.bytesLabel()) + " per " + s.unit(), "B", s, true));
             h.append(chart("Time per " + s.unit() + " (ns, median)", "ns", s, false));
+            for (String key : s.charted()) {
+                h.append(chart(cap(extraLabel(key, s.unit())), "", s, key));
+            }
             h.append("</div>\n");
             extras(h, s);
         }
@@ -158,7 +162,7 @@ public final class HtmlReport {
             h.append("<tr><td>").append(esc(v.name())).append("</td>");
             for (String key : keys) {
                 Double value = v.extras().get(key);
-                h.append("<td class=\"n\">").append(value == null ? "" : esc(Format.bytes(value))).append("</td>");
+                h.append("<td class=\"n\">").append(value == null ? "" : esc(number(value))).append("</td>");
             }
             h.append("</tr>\n");
         }
@@ -203,10 +207,37 @@ public final class HtmlReport {
      * @return the {@code <svg>} element
      */
     static String chart(String title, String unit, ScenarioResult s, boolean bytes) {
+        return chart(title, unit, s, bytes ? BYTES : TIME);
+    }
+
+    private static final String BYTES = "\u0000bytes";
+    private static final String TIME = "\u0000time";
+
+    private static double figure(VariantResult v, String key) {
+        if (key.equals(BYTES)) {
+            return v.bytesPerOp();
+        }
+        if (key.equals(TIME)) {
+            return v.nsPerOp();
+        }
+        Double value = v.extras().get(key);
+        return value == null ? Double.NaN : value;
+    }
+
+    /**
+     * One horizontal bar chart of any figure: {@code key} is a key of the variants' extras.
+     *
+     * @param title the chart's caption
+     * @param unit  the unit after each value, or empty
+     * @param s     the scenario
+     * @param key   which figure
+     * @return the {@code <svg>} element
+     */
+    static String chart(String title, String unit, ScenarioResult s, String key) {
         List<VariantResult> vs = s.variants();
         double max = 0;
         for (VariantResult v : vs) {
-            double value = bytes ? v.bytesPerOp() : v.nsPerOp();
+            double value = figure(v, key);
             if (v.ok() && value > max) {
                 max = value;
             }
@@ -223,7 +254,7 @@ public final class HtmlReport {
         for (int i = 0; i < vs.size(); i++) {
             VariantResult v = vs.get(i);
             int y = TOP + i * ROW_HEIGHT;
-            double value = bytes ? v.bytesPerOp() : v.nsPerOp();
+            double value = figure(v, key);
             svg.append("<text x=\"").append(LABEL_WIDTH - 8).append("\" y=\"").append(y + 15).append("\" class=\"lbl\">")
                     .append(esc(shorten(v.name(), 36))).append("</text>\n");
             if (!v.ok() || Double.isNaN(value)) {
@@ -238,12 +269,20 @@ public final class HtmlReport {
             svg.append("<rect x=\"").append(LABEL_WIDTH).append("\" y=\"").append(y + 3).append("\" width=\"")
                     .append(String.format(Locale.ROOT, "%.1f", w)).append("\" height=\"").append(ROW_HEIGHT - 8)
                     .append("\" fill=\"").append(color(v.role())).append("\"><title>").append(esc(v.name())).append(": ")
-                    .append(esc(Format.bytes(value))).append(' ').append(unit).append("</title></rect>\n");
+                    .append(esc(number(value))).append(unit.isEmpty() ? "" : " " + unit).append("</title></rect>\n");
             svg.append("<text x=\"").append(String.format(Locale.ROOT, "%.1f", LABEL_WIDTH + w + 6)).append("\" y=\"").append(y + 15)
-                    .append("\" class=\"val\">").append(esc(Format.bytes(value))).append(' ').append(unit).append("</text>\n");
+                    .append("\" class=\"val\">").append(esc(number(value))).append(unit.isEmpty() ? "" : " " + unit).append("</text>\n");
         }
         svg.append("</svg>\n");
         return svg.toString();
+    }
+
+    /** A figure: whole numbers without decimals, others as {@link Format#bytes(double)}. */
+    private static String number(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return String.format(Locale.ROOT, "%,d", (long) value);
+        }
+        return Format.bytes(value);
     }
 
     static String color(Role role) {
@@ -323,6 +362,7 @@ public final class HtmlReport {
             "table.figures tr.group td { border-top: 2px solid #ccc; }",
             "table.figures td.n, table.figures th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }",
             ".unit { color: #777; font-size: 12px; }",
+            "table.figures tr.memkit td:not([rowspan]) { background: #eef7f1; font-weight: 600; }",
             ".fail, .failtext { color: #b3261e; fill: #b3261e; }",
             ".charts { display: flex; flex-wrap: wrap; gap: 24px; }",
             "svg { font-size: 13px; }",

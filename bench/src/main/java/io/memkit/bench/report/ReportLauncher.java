@@ -18,8 +18,8 @@ import java.util.List;
  * the same eden regions are reused after the first collections, so after a short heap warm-up
  * the figures show the code, not the kernel. The report JVM gets {@value #HEAP} of heap,
  * {@value #YOUNG} of it young, G1, the {@code --add-opens} Agrona and Netty need, then the
- * launching JVM's own flags (so {@code java -Xmx4g -jar ...} still wins), and inherits stdin,
- * stdout and stderr.
+ * launching JVM's own flags; where those choose the heap, young generation or collector
+ * themselves, the defaults for it are left out. It inherits stdin, stdout and stderr.
  *
  * <p>{@code --in-process} skips the extra JVM (for debugging; figures may then suffer from the
  * above).
@@ -69,17 +69,45 @@ public final class ReportLauncher {
      * @return java, its flags, the class path, the main class and the options
      */
     static List<String> command(List<String> options) {
+        return command(options, ManagementFactory.getRuntimeMXBean().getInputArguments());
+    }
+
+    /**
+     * The report JVM's command line, given the launching JVM's flags. The defaults step aside for
+     * the user's own choice of heap, young generation or collector, so that, e.g., a
+     * {@code -Xmx512m} never meets this class's {@code -Xms1g}.
+     *
+     * @param options the report's options
+     * @param jvmArgs the launching JVM's flags
+     * @return java, its flags, the class path, the main class and the options
+     */
+    static List<String> command(List<String> options, List<String> jvmArgs) {
+        boolean ownHeap = false;
+        boolean ownYoung = false;
+        boolean ownGc = false;
+        for (String flag : jvmArgs) {
+            ownHeap |= flag.startsWith("-Xmx") || flag.startsWith("-Xms") || flag.startsWith("-XX:MaxHeapSize")
+                    || flag.startsWith("-XX:InitialHeapSize") || flag.startsWith("-XX:MaxRAMPercentage");
+            ownYoung |= flag.startsWith("-Xmn") || flag.startsWith("-XX:NewSize") || flag.startsWith("-XX:MaxNewSize");
+            ownGc |= flag.startsWith("-XX:+Use") && flag.endsWith("GC");
+        }
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xms" + HEAP);
-        command.add("-Xmx" + HEAP);
-        command.add("-Xmn" + YOUNG);
-        command.add("-XX:+UseG1GC");
+        if (!ownHeap) {
+            command.add("-Xms" + HEAP);
+            command.add("-Xmx" + HEAP);
+        }
+        if (!ownYoung && !ownHeap) {
+            command.add("-Xmn" + YOUNG);
+        }
+        if (!ownGc) {
+            command.add("-XX:+UseG1GC");
+        }
         command.add("--add-opens");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
         command.add("--add-opens");
         command.add("java.base/java.nio=ALL-UNNAMED");
-        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        for (String flag : jvmArgs) {
             if (!flag.startsWith("-D" + FORKED)) {
                 command.add(flag);
             }

@@ -16,9 +16,30 @@ import java.util.Objects;
  * @param notes       free text the scenario prints (e.g. memkit's leak reports); empty if none
  * @param error       why the whole scenario failed, or {@code null}
  * @param seconds     wall-clock seconds the scenario took
+ * @param charted     keys of {@link VariantResult#extras()} that the HTML page charts too, e.g. the
+ *                    {@code System.gc()} collections of the direct-churn scenario
  */
 public record ScenarioResult(String id, String title, String description, String unit, String bytesLabel,
-                            List<VariantResult> variants, String notes, String error, double seconds) {
+                            List<VariantResult> variants, String notes, String error, double seconds,
+                            List<String> charted) {
+
+    /**
+     * A result whose page shows only the bytes and time charts.
+     *
+     * @param id          the scenario's id
+     * @param title       a short heading
+     * @param description what the scenario does
+     * @param unit        what one unit is
+     * @param bytesLabel  what the byte figure means
+     * @param variants    one result per variant
+     * @param notes       free text, or empty
+     * @param error       why the whole scenario failed, or {@code null}
+     * @param seconds     wall-clock seconds
+     */
+    public ScenarioResult(String id, String title, String description, String unit, String bytesLabel,
+                          List<VariantResult> variants, String notes, String error, double seconds) {
+        this(id, title, description, unit, bytesLabel, variants, notes, error, seconds, List.of());
+    }
 
     /**
      * Checks for nulls and copies {@code variants}.
@@ -33,6 +54,7 @@ public record ScenarioResult(String id, String title, String description, String
         Objects.requireNonNull(bytesLabel, "bytesLabel must not be null");
         variants = List.copyOf(variants);
         Objects.requireNonNull(notes, "notes must not be null");
+        charted = List.copyOf(charted);
     }
 
     /**

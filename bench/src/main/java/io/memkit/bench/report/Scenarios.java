@@ -5,9 +5,11 @@ import io.memkit.bench.report.scenarios.CompositeScenario;
 import io.memkit.bench.report.scenarios.DirectChurnScenario;
 import io.memkit.bench.report.scenarios.FileReadScenario;
 import io.memkit.bench.report.scenarios.IntMapScenario;
+import io.memkit.bench.report.scenarios.LeakHuntScenario;
 import io.memkit.bench.report.scenarios.InternScenario;
 import io.memkit.bench.report.scenarios.ListGrowthScenario;
 import io.memkit.bench.report.scenarios.ParseScenario;
+import io.memkit.bench.report.scenarios.PoolScenario;
 import io.memkit.bench.report.scenarios.ScratchScenario;
 import java.util.List;
 
@@ -26,7 +28,9 @@ public final class Scenarios {
     public static List<Scenario> all() {
         return List.of(
                 new ParseScenario(),
-                new CompositeScenario(),
+                new CompositeScenario(1024),
+                new CompositeScenario(64 * 1024),
+                new PoolScenario(),
                 new FileReadScenario(),
                 new DirectChurnScenario(),
                 new ScratchScenario(),
@@ -34,6 +38,7 @@ public final class Scenarios {
                 new InternScenario(false),
                 new ListGrowthScenario(),
                 new IntMapScenario(),
-                new BoxedListScenario());
+                new BoxedListScenario(),
+                new LeakHuntScenario());
     }
 }

@@ -14,7 +14,7 @@ class JsonTest {
     @Test
     void escapesQuotesBackslashesAndControlCharacters() {
         String nasty = "a\"b\\c\nd\te\u0001f\u2028g</script>";
-        Object back = JsonParser.parse(Json.write(List.of(nasty)));
+        Object back = JsonReader.parse(Json.write(List.of(nasty)));
         assertThat(back).isEqualTo(List.of(nasty));
     }
 
@@ -30,7 +30,7 @@ class JsonTest {
         String text = Json.write(m);
         assertThat(text).contains("\"whole\": 1016,").contains("\"big\": " + Long.MAX_VALUE);
         @SuppressWarnings("unchecked")
-        Map<String, Object> back = (Map<String, Object>) JsonParser.parse(text);
+        Map<String, Object> back = (Map<String, Object>) JsonReader.parse(text);
         assertThat(back.get("nan")).isNull();
         assertThat(back.get("inf")).isNull();
         assertThat(back.get("fraction")).isEqualTo(0.125);
@@ -45,7 +45,7 @@ class JsonTest {
         m.put("list", Arrays.asList(1, null, true, "x", Role.MEMKIT, new String[] {"p", "q"}));
         String text = Json.write(m);
         assertThat(text.indexOf("\"z\"")).isLessThan(text.indexOf("\"a\""));
-        assertThat(JsonParser.parse(text)).isEqualTo(Map.of("z", List.of(), "a", Map.of(),
+        assertThat(JsonReader.parse(text)).isEqualTo(Map.of("z", List.of(), "a", Map.of(),
                 "list", Arrays.asList(1.0, null, true, "x", "memkit", List.of("p", "q"))));
     }
 

@@ -4,6 +4,8 @@ import io.memkit.bench.report.Role;
 import io.memkit.bench.report.ScenarioContext;
 import io.memkit.bench.report.Variant;
 import io.memkit.bench.report.VariantScenario;
+import io.memkit.buffers.CompositeSlice;
+import io.memkit.buffers.Slice;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
@@ -15,26 +17,35 @@ import java.util.SplittableRandom;
  * are written to a channel as one response, either concatenated into a new array or gathered.
  */
 public final class CompositeScenario extends VariantScenario {
-    /** Header bytes. */
-    public static final int HEADER = 256;
-    /** Body bytes. */
-    public static final int BODY = 8192;
-    /** Trailer bytes. */
-    public static final int TRAILER = 32;
+    /** Header bytes (as in the JMH {@code CompositeBenchmark}). */
+    public static final int HEADER = 64;
+    /** Trailer bytes (as in the JMH {@code CompositeBenchmark}). */
+    public static final int TRAILER = 16;
+
+    private final int body;
+
+    /**
+     * Creates the scenario for one body size.
+     *
+     * @param body body bytes; the JMH {@code CompositeBenchmark} runs 1,024 and 65,536
+     */
+    public CompositeScenario(int body) {
+        this.body = body;
+    }
 
     @Override
     public String id() {
-        return "composite";
+        return body == 1024 ? "composite" : "composite-" + (body / 1024) + "k";
     }
 
     @Override
     public String title() {
-        return "Composite response writing";
+        return "Composite response writing, " + (body < 1024 ? body + " B" : body / 1024 + " KiB") + " body";
     }
 
     @Override
     public String description() {
-        return "Write a response made of a " + HEADER + " B header, an " + BODY + " B body and a " + TRAILER
+        return "Write a response made of a " + HEADER + " B header, a " + String.format("%,d", body) + " B body and a " + TRAILER
                 + " B trailer (all existing byte arrays) to a gathering channel that discards the bytes: concatenate into one "
                 + "new array vs gather the parts: memkit CompositeSlice, a ByteBuffer[] gathering write, Netty CompositeByteBuf. "
                 + "One op is one response.";
@@ -54,9 +65,10 @@ public final class CompositeScenario extends VariantScenario {
     @Override
     protected List<Variant> variants(ScenarioContext context) {
         byte[] header = bytes(HEADER, 1);
-        byte[] body = bytes(BODY, 2);
+        byte[] body = bytes(this.body, 2);
         byte[] trailer = bytes(TRAILER, 3);
-        return List.of(new Concatenate(header, body, trailer), new JdkGathering(header, body, trailer),
+        return List.of(new Concatenate(header, body, trailer), new MemkitComposite(header, body, trailer),
+                new JdkGathering(header, body, trailer),
                 new NettyComposite(header, body, trailer));
     }
 
@@ -83,6 +95,31 @@ public final class CompositeScenario extends VariantScenario {
                 System.arraycopy(body, 0, all, header.length, body.length);
                 System.arraycopy(trailer, 0, all, header.length + body.length, trailer.length);
                 sum += channel.write(ByteBuffer.wrap(all));
+            }
+            return sum + channel.checksum;
+        }
+    }
+
+    /** memkit: a CompositeSlice of three Slice views, written with gathering writes. */
+    static final class MemkitComposite extends Variant {
+        private final byte[] header;
+        private final byte[] body;
+        private final byte[] trailer;
+        private final DiscardChannel channel = new DiscardChannel();
+
+        MemkitComposite(byte[] header, byte[] body, byte[] trailer) {
+            super("memkit CompositeSlice", Role.MEMKIT);
+            this.header = header;
+            this.body = body;
+            this.trailer = trailer;
+        }
+
+        @Override
+        public long batch(int ops) throws java.io.IOException {
+            long sum = 0;
+            for (int op = 0; op < ops; op++) {
+                CompositeSlice response = CompositeSlice.of(Slice.wrap(header), Slice.wrap(body), Slice.wrap(trailer));
+                sum += response.writeTo(channel);
             }
             return sum + channel.checksum;
         }

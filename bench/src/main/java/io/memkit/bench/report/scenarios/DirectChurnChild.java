@@ -1,6 +1,8 @@
 package io.memkit.bench.report.scenarios;
 
 import io.memkit.meter.MemoryMeter;
+import io.memkit.pools.BufferPool;
+import io.memkit.pools.PooledBuffer;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -21,7 +23,7 @@ import javax.management.openmbean.CompositeData;
  * per request under the {@code -XX:MaxDirectMemorySize} the parent chose, and prints one
  * {@code RESULT key=value;...} line. Run by {@link DirectChurnScenario}; not meant to be run by hand.
  *
- * <p>Arguments: variant ({@code allocateDirect}, {@code netty-pooled}, {@code netty-adaptive}),
+ * <p>Arguments: variant ({@code allocateDirect}, {@code memkit}, {@code netty-pooled}, {@code netty-adaptive}),
  * measured operations, warm-up operations, buffer bytes.
  */
 public final class DirectChurnChild {
@@ -82,7 +84,9 @@ public final class DirectChurnChild {
         }
         long a1 = MemoryMeter.threadAllocatedBytes();
         long[] gc1 = gcCounters();
-        long direct = churn.directHeld() >= 0 ? churn.directHeld() : MemoryMeter.directBytesUsed();
+        // Only this variant runs in this JVM, so the JVM's direct memory in use is all its own; an
+        // allocator's own figure counts where it is larger (memory it took without the JDK's counter).
+        long direct = Math.max(churn.directHeld(), MemoryMeter.directBytesUsed());
         // GC notifications arrive on a service thread shortly after each collection.
         waitForNotifications();
         Arrays.sort(batchNanos);
@@ -100,14 +104,34 @@ public final class DirectChurnChild {
         switch (variant) {
             case "allocateDirect":
                 return i -> touch(ByteBuffer.allocateDirect(size), i);
+            case "memkit":
+                return memkit(size);
             case "netty-pooled":
                 return netty(new PooledByteBufAllocator(true), size);
             case "netty-adaptive":
                 return netty(new AdaptiveByteBufAllocator(true), size);
             default:
                 throw new IllegalArgumentException("unknown variant '" + variant
-                        + "'; expected allocateDirect, netty-pooled or netty-adaptive");
+                        + "'; expected allocateDirect, memkit, netty-pooled or netty-adaptive");
         }
+    }
+
+    /** A BufferPool capped at half the JVM's direct memory limit; default settings otherwise. */
+    private static Churn memkit(int size) {
+        BufferPool pool = BufferPool.builder().name("direct-churn").maxBytes(8L * 1024 * 1024).build();
+        return new Churn() {
+            @Override
+            public long request(int i) {
+                try (PooledBuffer lease = pool.acquire(size)) {
+                    return touch(lease.byteBuffer(), i);
+                }
+            }
+
+            @Override
+            public long directHeld() {
+                return pool.stats().bytesReserved();
+            }
+        };
     }
 
     private static Churn netty(ByteBufAllocator allocator, int size) {

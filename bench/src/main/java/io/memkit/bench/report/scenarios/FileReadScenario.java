@@ -4,6 +4,8 @@ import io.memkit.bench.report.Role;
 import io.memkit.bench.report.ScenarioContext;
 import io.memkit.bench.report.Variant;
 import io.memkit.bench.report.VariantScenario;
+import io.memkit.pools.BufferPool;
+import io.memkit.pools.PooledBuffer;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -42,8 +44,8 @@ public final class FileReadScenario extends VariantScenario {
     @Override
     public String description() {
         return "Read a file through a FileChannel in 16 KiB chunks, each into a direct buffer: ByteBuffer.allocateDirect per "
-                + "chunk (freed only when a GC runs its Cleaner) vs Netty's pooled and adaptive allocators vs one buffer reused "
-                + "by hand. One op is one chunk. 'direct' is the direct memory still reserved after the last batch: for "
+                + "chunk (freed only when a GC runs its Cleaner) vs a lease from memkit's BufferPool vs Netty's pooled and "
+                + "adaptive allocators vs one buffer reused by hand. One op is one chunk. 'direct' is the direct memory still reserved after the last batch: for "
                 + "allocateDirect, garbage waiting for a collection (a GC runs between batches, outside the measurement).";
     }
 
@@ -70,6 +72,7 @@ public final class FileReadScenario extends VariantScenario {
         }
         List<Variant> variants = new ArrayList<>();
         variants.add(new AllocateDirect(file, chunks));
+        variants.add(new PooledRead(file, chunks));
         variants.add(new NettyRead(file, chunks, "Netty PooledByteBufAllocator", true));
         variants.add(new NettyRead(file, chunks, "Netty AdaptiveByteBufAllocator", false));
         variants.add(new ReusedBuffer(file, chunks));
@@ -137,7 +140,7 @@ public final class FileReadScenario extends VariantScenario {
     /** Naive: a new direct buffer per chunk, dropped after use. */
     static final class AllocateDirect extends ChunkReader {
         AllocateDirect(Path file, int chunks) {
-            super("ByteBuffer.allocateDirect per chunk", Role.NAIVE, file, chunks);
+            super("allocateDirect per chunk", Role.NAIVE, file, chunks);
         }
 
         @Override
@@ -159,6 +162,46 @@ public final class FileReadScenario extends VariantScenario {
         @Override
         public void betweenBatches() {
             System.gc();
+        }
+    }
+
+    /** memkit: a lease from a BufferPool (default settings), closed after the read. */
+    static final class PooledRead extends ChunkReader {
+        private BufferPool pool;
+
+        PooledRead(Path file, int chunks) {
+            super("memkit BufferPool", Role.MEMKIT, file, chunks);
+        }
+
+        @Override
+        public void setUp() throws Exception {
+            super.setUp();
+            pool = BufferPool.builder().name("report-file-read").build();
+        }
+
+        @Override
+        public long batch(int ops) throws IOException {
+            long sum = 0;
+            for (int op = 0; op < ops; op++) {
+                try (PooledBuffer lease = pool.acquire(CHUNK)) {
+                    ByteBuffer buffer = lease.byteBuffer();
+                    sum += readChunk(channel, buffer, nextChunk()) + buffer.get(0);
+                }
+            }
+            return sum;
+        }
+
+        @Override
+        public long directBytesHeld() {
+            return pool.stats().bytesReserved();
+        }
+
+        @Override
+        public void tearDown() throws Exception {
+            super.tearDown();
+            if (pool != null) {
+                pool.close();
+            }
         }
     }
 

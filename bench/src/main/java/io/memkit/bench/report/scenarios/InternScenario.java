@@ -4,6 +4,7 @@ import io.memkit.bench.report.Role;
 import io.memkit.bench.report.ScenarioContext;
 import io.memkit.bench.report.Variant;
 import io.memkit.bench.report.VariantScenario;
+import io.memkit.weakcache.Interner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ public final class InternScenario extends VariantScenario {
                 ? "strings like \"customer-417@example.com\""
                 : "value records Price(long cents, String currency)";
         return "Hold " + what + " read from input, each a fresh instance, with 1 distinct value per 100. Hold every instance "
-                + "as read (none) vs hold the canonical instance from a weak interner: Guava Interners.newWeakInterner, "
+                + "as read (none) vs hold the canonical instance from a weak interner: memkit Interner.weak(), Guava Interners.newWeakInterner, "
                 + "Caffeine Interner.newWeakInterner" + (strings ? ", String.intern" : "")
                 + ". Bytes are heap retained per held value after a full GC (the reference in the holding array included); "
                 + "extras give the heap allocated per op. One op makes one value and interns it."
@@ -82,6 +83,24 @@ public final class InternScenario extends VariantScenario {
             @Override
             Object canonical(Object sample) {
                 return sample;
+            }
+        });
+        variants.add(new Holding("memkit Interner.weak()", Role.MEMKIT, held, fresh) {
+            private Interner<Object> interner;
+
+            @Override
+            public void setUp() {
+                interner = Interner.weak("report-" + id());
+            }
+
+            @Override
+            Object canonical(Object sample) {
+                return interner.intern(sample);
+            }
+
+            @Override
+            public void tearDown() {
+                interner = null;
             }
         });
         variants.add(new Holding("Guava weak interner", Role.PEER, held, fresh) {

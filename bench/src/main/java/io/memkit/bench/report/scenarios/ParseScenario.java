@@ -5,6 +5,7 @@ import io.memkit.bench.report.ScenarioContext;
 import io.memkit.bench.report.Sink;
 import io.memkit.bench.report.Variant;
 import io.memkit.bench.report.VariantScenario;
+import io.memkit.buffers.Slice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
@@ -45,8 +46,13 @@ public final class ParseScenario extends VariantScenario {
         return "buffer of 1,000 records";
     }
 
+    /** The seed of the record lengths and bytes: the same as the JMH {@code SliceBenchmark}'s. */
+    public static final long SEED = 0x5EED_2026L;
+
     /**
-     * The records: {@code [length:int big-endian][length bytes]} repeated, from a fixed seed.
+     * The records: {@code [length:int big-endian][length bytes]} repeated, lengths 8 to 512 and
+     * bytes drawn from {@code seed} in the same order as the JMH {@code SliceBenchmark} draws them,
+     * so that both parse the same bytes and their bytes/op can be compared.
      *
      * @param records how many records
      * @param seed    the random seed
@@ -57,14 +63,14 @@ public final class ParseScenario extends VariantScenario {
         int[] lengths = new int[records];
         int total = 0;
         for (int i = 0; i < records; i++) {
-            lengths[i] = 8 + random.nextInt(505);
+            lengths[i] = random.nextInt(8, 513);
             total += 4 + lengths[i];
         }
         ByteBuffer out = ByteBuffer.allocate(total);
         for (int i = 0; i < records; i++) {
             out.putInt(lengths[i]);
             for (int j = 0; j < lengths[i]; j++) {
-                out.put((byte) random.nextInt(256));
+                out.put((byte) random.nextInt());
             }
         }
         return out.array();
@@ -72,8 +78,9 @@ public final class ParseScenario extends VariantScenario {
 
     @Override
     protected List<Variant> variants(ScenarioContext context) {
-        byte[] data = records(RECORDS, 42);
-        return List.of(new CopyFields(data), new ByteBufferSlices(data), new NettySlices(data), new AgronaViews(data));
+        byte[] data = records(RECORDS, SEED);
+        return List.of(new CopyFields(data), new SliceViews(data), new ByteBufferSlices(data), new NettySlices(data),
+                new AgronaViews(data));
     }
 
     /** Naive: {@code Arrays.copyOfRange} per field. */
@@ -95,6 +102,32 @@ public final class ParseScenario extends VariantScenario {
                     int len = lengths.getInt(at);
                     byte[] field = Arrays.copyOfRange(data, at + 4, at + 4 + len);
                     sum += field[0] + field.length;
+                    Sink.keep(field);
+                    at += 4 + len;
+                }
+            }
+            return sum;
+        }
+    }
+
+    /** memkit: a {@code Slice} view per field. */
+    static final class SliceViews extends Variant {
+        private final Slice all;
+
+        SliceViews(byte[] data) {
+            super("memkit Slice", Role.MEMKIT);
+            this.all = Slice.wrap(data);
+        }
+
+        @Override
+        public long batch(int ops) {
+            long sum = 0;
+            int limit = all.length();
+            for (int op = 0; op < ops; op++) {
+                for (int at = 0; at < limit; ) {
+                    int len = all.getInt(at);
+                    Slice field = all.slice(at + 4, len);
+                    sum += field.getByte(0) + field.length();
                     Sink.keep(field);
                     at += 4 + len;
                 }

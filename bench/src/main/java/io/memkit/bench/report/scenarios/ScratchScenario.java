@@ -5,6 +5,8 @@ import io.memkit.bench.report.ScenarioContext;
 import io.memkit.bench.report.Sink;
 import io.memkit.bench.report.Variant;
 import io.memkit.bench.report.VariantScenario;
+import io.memkit.pools.LeakDetection;
+import io.memkit.pools.ObjectPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,7 @@ public final class ScratchScenario extends VariantScenario {
     @Override
     public String description() {
         return "Format one log line into a StringBuilder(" + CAPACITY + ") scratch object: new per call (kept, so the JIT "
-                + "cannot scalar-replace it) vs borrowed from commons-pool2 GenericObjectPool or Stormpot 3.2. The reference "
+                + "cannot scalar-replace it) vs borrowed from memkit's ObjectPool, commons-pool2 GenericObjectPool or Stormpot 3.2. The reference "
                 + "row lets the new builder die at once: where escape analysis removes it, pooling does not pay. "
                 + "One op is one formatted line.";
     }
@@ -63,6 +65,8 @@ public final class ScratchScenario extends VariantScenario {
     protected List<Variant> variants(ScenarioContext context) {
         List<Variant> variants = new ArrayList<>();
         variants.add(new NewKept());
+        variants.add(new MemkitPool(LeakDetection.SAMPLED));
+        variants.add(new MemkitPool(LeakDetection.OFF));
         variants.add(new CommonsPool());
         variants.add(new StormpotPool());
         variants.add(new NewDropped());
@@ -101,6 +105,42 @@ public final class ScratchScenario extends VariantScenario {
                 sum += format(sb, i);
             }
             return sum;
+        }
+    }
+
+    /** memkit: ObjectPool with a reset hook, at a leak detection level (SAMPLED is the default). */
+    static final class MemkitPool extends Variant {
+        private final LeakDetection level;
+        private ObjectPool<StringBuilder> pool;
+
+        MemkitPool(LeakDetection level) {
+            super(level == LeakDetection.SAMPLED ? "memkit ObjectPool" : "memkit ObjectPool, leak detection " + level,
+                    Role.MEMKIT);
+            this.level = level;
+        }
+
+        @Override
+        public void setUp() {
+            pool = ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("report-scratch-" + level)
+                    .reset(sb -> sb.setLength(0)).leakDetection(level).build();
+        }
+
+        @Override
+        public long batch(int ops) {
+            long sum = 0;
+            for (int i = 0; i < ops; i++) {
+                try (io.memkit.pools.Pooled<StringBuilder> p = pool.acquire()) {
+                    sum += format(p.get(), i);
+                }
+            }
+            return sum;
+        }
+
+        @Override
+        public void tearDown() {
+            if (pool != null) {
+                pool.close();
+            }
         }
     }
 

@@ -5,17 +5,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A strict JSON parser (RFC 8259) for tests: objects become maps, arrays lists, numbers doubles. */
-final class JsonParser {
+/**
+ * A strict JSON reader (RFC 8259), to check {@code report.json} independently of how it was
+ * written: objects become ordered maps, arrays lists, numbers doubles; duplicate keys, trailing
+ * text and raw control characters in strings are errors.
+ */
+final class JsonReader {
     private final String s;
     private int i;
 
-    private JsonParser(String s) {
+    private JsonReader(String s) {
         this.s = s;
     }
 
+    /**
+     * Parses one JSON value.
+     *
+     * @param text the JSON text
+     * @return a map, list, string, double, boolean or {@code null}
+     * @throws IllegalArgumentException if the text is not valid JSON, saying where
+     */
     static Object parse(String text) {
-        JsonParser p = new JsonParser(text);
+        JsonReader p = new JsonReader(text);
         p.ws();
         Object v = p.value();
         p.ws();
@@ -121,6 +132,9 @@ final class JsonParser {
                 out.append(c);
                 continue;
             }
+            if (i >= s.length()) {
+                throw error("unterminated escape");
+            }
             char e = s.charAt(i++);
             switch (e) {
                 case '"': out.append('"'); break;
@@ -132,6 +146,9 @@ final class JsonParser {
                 case 'r': out.append('\r'); break;
                 case 't': out.append('\t'); break;
                 case 'u':
+                    if (i + 4 > s.length() || !s.substring(i, i + 4).matches("[0-9a-fA-F]{4}")) {
+                        throw error("bad \\u escape");
+                    }
                     out.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
                     i += 4;
                     break;
