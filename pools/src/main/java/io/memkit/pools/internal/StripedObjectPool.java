@@ -175,17 +175,21 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         // stamps.
         int probe = probe();
         Object[] mine = homes[probe & mask];
+        ObjectSlot<T> slot = null;
+        long loan = 0;
         for (int n = 0, first = probe >>> 24; n < homesPerStripe; n++) {
-            ObjectSlot<T> slot = cast(HOME.getAcquire(mine, PAD + ((first + n) & homeMask)));
-            long loan;
-            if (slot != null && (loan = slot.claim()) != 0) {
-                return lend(slot, loan);
+            ObjectSlot<T> home = cast(HOME.getAcquire(mine, PAD + ((first + n) & homeMask)));
+            if (home != null && (loan = home.claim()) != 0) {
+                slot = home;
+                break;
             }
         }
-        return acquireSlow(probe);
-    }
-
-    private PooledObject<T> lend(ObjectSlot<T> slot, long loan) {
+        if (slot == null) {
+            slot = acquireSlow(probe);
+            loan = slot.stamp();
+        }
+        // One allocation site for both paths: C2 cannot scalar-replace a handle that merges
+        // allocations from two paths, and the slow path does get compiled in where misses occur.
         PooledObject<T> handle = new PooledObject<>(slot, loan);
         if (tracking && tracker.sample()) {
             handle.track(tracker);
@@ -204,7 +208,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     }
 
     /** The caller's stripe had no idle object: look everywhere, make one, or fail or wait. */
-    private Pooled<T> acquireSlow(int probe) {
+    private ObjectSlot<T> acquireSlow(int probe) {
         ObjectSlot<T> slot = tryTake(probe, false);
         if (slot == null && tracking && tracker.expunge() > 0) {
             slot = tryTake(probe, false); // a leak just freed a permit
@@ -212,7 +216,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         if (slot == null) {
             slot = exhausted(probe);
         }
-        return lend(slot, slot.stamp());
+        return slot;
     }
 
     /**
@@ -232,13 +236,44 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
             throw closedException(name);
         }
         ObjectSlot<T> slot = claimIn(homes[probe & mask], probe >>> 24);
-        if (slot == null && (thorough || overflow.sizeRacy() > 0)) {
+        if (slot != null) {
+            return slot;
+        }
+        if (thorough || overflow.sizeRacy() > 0) {
             slot = popOverflow();
         }
         for (int i = 1; slot == null && i <= mask; i++) {
             slot = claimIn(homes[(probe + i) & mask], probe >>> 24);
         }
-        return slot != null ? slot : create(probe);
+        if (slot == null) {
+            return create(probe);
+        }
+        moveHome(slot, probe);
+        return slot;
+    }
+
+    /**
+     * Gives a slot just claimed elsewhere (another stripe, or the overflow) a home in the caller's
+     * stripe, if that has a free position: objects follow the threads that use them, so that a
+     * thread that found none in its own stripe (new threads, threads that outlived the ones that
+     * made the objects) finds it there next time. The caller owns the slot (it is lent to it).
+     */
+    private void moveHome(ObjectSlot<T> slot, int probe) {
+        Object[] mine = homes[probe & mask];
+        if (slot.home == mine) {
+            return;
+        }
+        for (int n = 0, first = probe >>> 24; n < homesPerStripe; n++) {
+            int i = PAD + ((first + n) & homeMask);
+            if (HOME.getAcquire(mine, i) == null && HOME.compareAndSet(mine, i, null, slot)) {
+                if (slot.home != null) {
+                    HOME.setRelease(slot.home, slot.position, null);
+                }
+                slot.home = mine;
+                slot.position = i;
+                return;
+            }
+        }
     }
 
     private ObjectSlot<T> claimIn(Object[] stripe, int first) {
