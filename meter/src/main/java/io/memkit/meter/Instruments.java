@@ -1,7 +1,6 @@
 package io.memkit.meter;
 
 import java.lang.management.ManagementFactory;
-import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -212,11 +211,19 @@ public final class Instruments {
         return -1;
     }
 
-    /** Guarded by LOCK. */
+    /**
+     * Guarded by LOCK. Drains the queue, then also sweeps entries already cleared but not yet
+     * enqueued: the collector clears a weak reference at once, but the JDK's reference handler
+     * thread enqueues it later, and a caller that saw the component gone must see it gone here too.
+     */
     private static void expungeCollected() {
-        for (Reference<? extends Instrumented> ref; (ref = COLLECTED.poll()) != null; ) {
-            Entry entry = (Entry) ref;
-            if (ENTRIES.remove(entry)) {
+        while (COLLECTED.poll() != null) {
+            // the sweep below removes what the queue announced
+        }
+        for (int i = ENTRIES.size() - 1; i >= 0; i--) {
+            Entry entry = ENTRIES.get(i);
+            if (entry.refersTo(null)) {
+                ENTRIES.remove(i);
                 entry.unregisterMBean();
             }
         }

@@ -1,0 +1,242 @@
+package io.memkit.buffers;
+
+import io.memkit.buffers.internal.SliceCounters;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A zero-copy concatenation of {@link Slice}s, for example a header, a body and a trailer, that
+ * is written to a channel with gathering writes instead of being copied into one buffer.
+ *
+ * <p>Cost: {@link #of} copies the list of parts (one array of references), never their bytes.
+ * {@link #getByte(long)} is O(parts): a composite is meant for a few parts written out together.
+ *
+ * <p>Lifetime: the parts keep their own lifetimes. Every method that touches bytes throws
+ * {@link IllegalStateException} once any part it touches was released, with the same guarantees
+ * as {@link Slice}.
+ *
+ * <p>Thread-safety: immutable; may be shared between threads, with the same caveat as Slice about
+ * concurrent writes to the underlying bytes.
+ */
+public final class CompositeSlice {
+
+    private static final CompositeSlice EMPTY = new CompositeSlice(new Slice[0]);
+
+    private final Slice[] parts;
+    private final long length;
+
+    private CompositeSlice(Slice[] parts) {
+        this.parts = parts;
+        long total = 0;
+        for (Slice part : parts) {
+            total += part.length();
+        }
+        this.length = total;
+    }
+
+    /**
+     * Concatenates {@code parts} in order. O(parts), no byte copy; the array is copied, so later
+     * changes to it do not affect the result.
+     *
+     * @param parts the slices; may be empty, and parts may be empty or repeated
+     * @return the concatenation
+     * @throws NullPointerException if {@code parts} or any part is {@code null}
+     */
+    public static CompositeSlice of(Slice... parts) {
+        Objects.requireNonNull(parts, "parts must not be null");
+        return parts.length == 0 ? EMPTY : new CompositeSlice(checked(parts.clone()));
+    }
+
+    /**
+     * Concatenates {@code parts} in order. O(parts), no byte copy; the list is copied.
+     *
+     * @param parts the slices; may be empty, and parts may be empty or repeated
+     * @return the concatenation
+     * @throws NullPointerException if {@code parts} or any part is {@code null}
+     */
+    public static CompositeSlice of(List<Slice> parts) {
+        Objects.requireNonNull(parts, "parts must not be null");
+        return parts.isEmpty() ? EMPTY : new CompositeSlice(checked(parts.toArray(new Slice[0])));
+    }
+
+    private static Slice[] checked(Slice[] parts) {
+        for (int k = 0; k < parts.length; k++) {
+            if (parts[k] == null) {
+                throw new NullPointerException("part " + k + " of " + parts.length + " is null");
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * The total number of bytes: the sum of the parts' lengths, which may exceed
+     * {@link Integer#MAX_VALUE}.
+     *
+     * @return the length
+     */
+    public long length() {
+        return length;
+    }
+
+    /**
+     * The parts, in order.
+     *
+     * @return an unmodifiable list of the Slices given to {@link #of}
+     */
+    public List<Slice> parts() {
+        return List.of(parts);
+    }
+
+    /**
+     * The byte at {@code index} of the concatenation. O(parts).
+     *
+     * @param index from 0 to {@link #length()} exclusive
+     * @return the byte
+     * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, length())}
+     * @throws IllegalStateException     if the part holding it was released
+     */
+    public byte getByte(long index) {
+        if (index < 0 || index >= length) {
+            throw new IndexOutOfBoundsException("index " + index + " out of bounds for composite of "
+                    + length + " bytes in " + parts.length + " parts");
+        }
+        // A linear scan: composites have a few parts, and a table of offsets would cost an array per of().
+        long rest = index;
+        int k = 0;
+        while (rest >= parts[k].length()) { // never past the last part: index < length
+            rest -= parts[k].length();
+            k++;
+        }
+        return parts[k].getByteUnchecked((int) rest);
+    }
+
+    /**
+     * New {@link ByteBuffer} views of the parts, as {@link Slice#asByteBuffer()} makes them:
+     * no copy, and the views escape memkit's lifetime checks.
+     *
+     * @return one buffer per part, each at position 0 with limit its part's length
+     * @throws IllegalStateException if a part was released
+     */
+    public ByteBuffer[] asByteBuffers() {
+        ByteBuffer[] views = new ByteBuffer[parts.length];
+        for (int k = 0; k < parts.length; k++) {
+            views[k] = parts[k].asByteBuffer();
+        }
+        return views;
+    }
+
+    /**
+     * Writes all bytes to {@code channel} with gathering writes: one
+     * {@link GatheringByteChannel#write(ByteBuffer[], int, int)} per call, over the parts not yet
+     * fully written, until every byte is out. No byte is copied by memkit. The channel reads
+     * {@link ByteBuffer} views of the parts, which it must not keep after the call. Lifetimes are
+     * checked before each write. On a non-blocking channel that accepts nothing, this spins until
+     * it does.
+     *
+     * @param channel where to write
+     * @return the number of bytes written, always {@link #length()}
+     * @throws NullPointerException  if {@code channel} is {@code null}
+     * @throws IOException           if the channel fails; some bytes may have been written
+     * @throws IllegalStateException if a part was released
+     */
+    public long writeTo(GatheringByteChannel channel) throws IOException {
+        Objects.requireNonNull(channel, "channel must not be null");
+        int count = parts.length;
+        ByteBuffer[] views = new ByteBuffer[count];
+        for (int k = 0; k < count; k++) {
+            parts[k].checkAccessible();
+            views[k] = parts[k].internalView();
+        }
+        long remaining = length;
+        int first = 0;
+        while (remaining > 0) {
+            while (!views[first].hasRemaining()) {
+                first++;
+            }
+            for (int k = first; k < count; k++) {
+                parts[k].checkAccessible();
+            }
+            long written = channel.write(views, first, count - first);
+            if (written == 0) {
+                Thread.onSpinWait();
+            }
+            remaining -= written;
+        }
+        return length;
+    }
+
+    /**
+     * A new array with all bytes, in order. Counted as one copy in {@link Slice#stats()}.
+     *
+     * @return a copy of {@link #length()} bytes
+     * @throws IllegalStateException if a part was released, or if the length exceeds the largest
+     *                               array the JVM can allocate ({@code Integer.MAX_VALUE - 8})
+     */
+    public byte[] toByteArray() {
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("composite of " + length + " bytes does not fit in a byte[]");
+        }
+        byte[] copy = new byte[(int) length];
+        int at = 0;
+        for (Slice part : parts) {
+            part.copyInto(copy, at);
+            at += part.length();
+        }
+        SliceCounters.copy(length);
+        return copy;
+    }
+
+    /**
+     * Tells whether {@code other} holds the same bytes in the same order, however either is split
+     * into parts. O(length), no allocation.
+     *
+     * @param other the composite to compare with
+     * @return {@code true} if the contents are equal
+     * @throws NullPointerException  if {@code other} is {@code null}
+     * @throws IllegalStateException if a part was released
+     */
+    public boolean contentEquals(CompositeSlice other) {
+        Objects.requireNonNull(other, "other must not be null");
+        if (other.length != length) {
+            return false;
+        }
+        int k = 0;
+        int j = 0;
+        int at = 0; // position in parts[k]
+        int otherAt = 0; // position in other.parts[j]
+        long left = length;
+        while (left > 0) {
+            Slice a = parts[k];
+            Slice b = other.parts[j];
+            int n = Math.min(a.length() - at, b.length() - otherAt);
+            if (n > 0 && Slice.compareRanges(a, at, n, b, otherAt, n) != 0) {
+                return false;
+            }
+            at += n;
+            otherAt += n;
+            left -= n;
+            if (at == a.length()) {
+                k++;
+                at = 0;
+            }
+            if (otherAt == b.length()) {
+                j++;
+                otherAt = 0;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A short description, not the content: the total length and the number of parts.
+     *
+     * @return for example {@code CompositeSlice[length=1234, parts=3]}
+     */
+    @Override
+    public String toString() {
+        return "CompositeSlice[length=" + length + ", parts=" + parts.length + "]";
+    }
+}

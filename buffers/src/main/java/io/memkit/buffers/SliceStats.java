@@ -1,0 +1,20 @@
+package io.memkit.buffers;
+
+/**
+ * A snapshot of memkit's JVM-wide Slice counters: how many bytes were shared as views instead of
+ * copied, and how many were copied explicitly. Taken by {@link Slice#stats()}; immutable.
+ *
+ * <p>Counted as views: every Slice made by {@code wrap}, {@code slice}, {@code asReadOnly} and by
+ * pools. Counted as copies: {@code copyOf}, {@code toByteArray}, {@code copyTo},
+ * {@code putBytes} and {@link CompositeSlice#toByteArray()}. Counts are exact for work done on one
+ * thread; threads that update at the same instant on a shared counter stripe may each lose an
+ * increment, so under heavy concurrency the totals are a close lower bound. All zero when counting
+ * is switched off with {@code -Dio.memkit.slice.stats=false}.
+ *
+ * @param views       Slices handed out without copying
+ * @param bytesViewed sum of their lengths: bytes shared instead of copied
+ * @param copies      explicit copies made
+ * @param bytesCopied sum of the bytes those copies moved
+ */
+public record SliceStats(long views, long bytesViewed, long copies, long bytesCopied) {
+}

@@ -1,0 +1,257 @@
+package io.memkit.buffers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.Pipe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompositeSliceTest {
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static Slice direct(byte[] bytes) {
+        ByteBuffer d = ByteBuffer.allocateDirect(bytes.length + 3);
+        d.position(3);
+        d.put(bytes).position(3);
+        return Slice.wrap(d);
+    }
+
+    private static byte[] concat(byte[]... arrays) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] a : arrays) {
+            out.writeBytes(a);
+        }
+        return out.toByteArray();
+    }
+
+    /** Header on the heap, body direct, trailer read-only, plus an empty part. */
+    private static final byte[] HEADER = random(37, 1);
+    private static final byte[] BODY = random(100_000, 2);
+    private static final byte[] TRAILER = random(9, 3);
+    private static final byte[] ALL = concat(HEADER, BODY, TRAILER);
+
+    private static CompositeSlice response() {
+        return CompositeSlice.of(Slice.wrap(HEADER), Slice.empty(), direct(BODY), direct(TRAILER).asReadOnly());
+    }
+
+    @Test
+    void lengthPartsAndBytesAreThoseOfTheConcatenation() {
+        CompositeSlice c = response();
+        assertThat(c.length()).isEqualTo(ALL.length);
+        assertThat(c.parts()).hasSize(4);
+        assertThatThrownBy(() -> c.parts().add(Slice.empty())).isInstanceOf(UnsupportedOperationException.class);
+        for (int i = 0; i < ALL.length; i += 997) {
+            assertThat(c.getByte(i)).isEqualTo(ALL[i]);
+        }
+        int[] edges = {0, 36, 37, 38, 37 + 99_999, 37 + 100_000, ALL.length - 1};
+        for (int i : edges) {
+            assertThat(c.getByte(i)).as("byte %d", i).isEqualTo(ALL[i]);
+        }
+        assertThatThrownBy(() -> c.getByte(ALL.length)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("index " + ALL.length);
+        assertThatThrownBy(() -> c.getByte(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(c.toByteArray()).isEqualTo(ALL);
+        assertThat(c.toString()).contains("parts=4");
+    }
+
+    @Test
+    void emptyPartsAnywhereDoNotHideBytes() {
+        CompositeSlice c = CompositeSlice.of(Slice.empty(), Slice.wrap(new byte[] {1}), Slice.empty(),
+                Slice.empty(), Slice.wrap(new byte[] {2, 3}), Slice.empty());
+        assertThat(new byte[] {c.getByte(0), c.getByte(1), c.getByte(2)}).containsExactly(1, 2, 3);
+        assertThat(CompositeSlice.of().length()).isZero();
+        assertThat(CompositeSlice.of(List.of()).toByteArray()).isEmpty();
+    }
+
+    @Test
+    void theArrayAndListAreCopied() {
+        Slice[] parts = {Slice.wrap(new byte[] {1}), Slice.wrap(new byte[] {2})};
+        CompositeSlice c = CompositeSlice.of(parts);
+        parts[0] = Slice.wrap(new byte[] {9, 9});
+        List<Slice> list = new ArrayList<>(List.of(parts));
+        CompositeSlice d = CompositeSlice.of(list);
+        list.clear();
+        assertThat(c.toByteArray()).containsExactly(1, 2);
+        assertThat(d.toByteArray()).containsExactly(9, 9, 2);
+    }
+
+    @Test
+    void nullsAreRejectedNamingThePart() {
+        assertThatThrownBy(() -> CompositeSlice.of((Slice[]) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> CompositeSlice.of((List<Slice>) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> CompositeSlice.of(Slice.empty(), null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("part 1 of 2");
+        assertThatThrownBy(() -> response().writeTo(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void contentEqualsIgnoresHowTheBytesAreSplit() {
+        CompositeSlice c = response();
+        Slice whole = Slice.wrap(ALL);
+        assertThat(c.contentEquals(CompositeSlice.of(whole))).isTrue();
+        assertThat(CompositeSlice.of(whole.slice(0, 5), whole.slice(5, 40_000), Slice.empty(),
+                whole.slice(40_005, ALL.length - 40_005)).contentEquals(c)).isTrue();
+        byte[] changed = ALL.clone();
+        changed[50_000] ^= 1;
+        assertThat(c.contentEquals(CompositeSlice.of(Slice.wrap(changed)))).isFalse();
+        assertThat(c.contentEquals(CompositeSlice.of(whole.slice(0, ALL.length - 1)))).isFalse();
+    }
+
+    @Test
+    void toByteArrayIsOneCountedCopy() {
+        CompositeSlice c = response();
+        SliceStats before = Slice.stats();
+        c.toByteArray();
+        SliceStats after = Slice.stats();
+        assertThat(after.copies() - before.copies()).isEqualTo(1);
+        assertThat(after.bytesCopied() - before.bytesCopied()).isEqualTo(ALL.length);
+    }
+
+    @Test
+    void asByteBuffersAreViewsOfTheParts() {
+        ByteBuffer[] views = response().asByteBuffers();
+        assertThat(views).hasSize(4);
+        assertThat(views[2].isDirect()).isTrue();
+        assertThat(views[3].isReadOnly()).isTrue();
+        assertThat(views[0].remaining()).isEqualTo(37);
+        assertThat(views[1].remaining()).isZero();
+        TestOwner owner = new TestOwner(ByteBuffer.allocateDirect(8), "lease");
+        CompositeSlice.of(owner.slice()).asByteBuffers();
+        assertThat(owner.escapes).isEqualTo(1);
+    }
+
+    @Test
+    void writeToAFileChannelWritesEverything(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("response.bin");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            assertThat(response().writeTo(ch)).isEqualTo(ALL.length);
+        }
+        assertThat(Files.readAllBytes(file)).isEqualTo(ALL);
+    }
+
+    @Test
+    void writeToAPipeWritesEverythingWhileTheReaderDrainsIt() throws Exception {
+        Pipe pipe = Pipe.open();
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteBuffer chunk = ByteBuffer.allocate(4096);
+            try (Pipe.SourceChannel source = pipe.source()) {
+                while (source.read(chunk.clear()) >= 0) {
+                    out.write(chunk.array(), 0, chunk.position());
+                }
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+            return out.toByteArray();
+        });
+        CompositeSlice c = response();
+        try (Pipe.SinkChannel sink = pipe.sink()) {
+            for (int i = 0; i < 3; i++) { // more than the pipe's buffer: the writes block part-way
+                assertThat(c.writeTo(sink)).isEqualTo(ALL.length);
+            }
+        }
+        assertThat(read.get(30, TimeUnit.SECONDS)).isEqualTo(concat(ALL, ALL, ALL));
+    }
+
+    @Test
+    void writeToLoopsOnPartialAndEmptyWritesWithGatheringCalls() throws IOException {
+        TrickleChannel ch = new TrickleChannel(5);
+        CompositeSlice c = CompositeSlice.of(Slice.wrap(HEADER), Slice.empty(), direct(Arrays.copyOf(BODY, 300)),
+                direct(TRAILER).asReadOnly());
+        assertThat(c.writeTo(ch)).isEqualTo(37 + 300 + 9);
+        assertThat(ch.out.toByteArray()).isEqualTo(concat(HEADER, Arrays.copyOf(BODY, 300), TRAILER));
+        assertThat(ch.gatheringCalls).isGreaterThanOrEqualTo((37 + 300 + 9) / 5);
+        assertThat(ch.maxBuffersInOneCall).isGreaterThan(1); // really gathering, not one part at a time
+    }
+
+    @Test
+    void writeToStopsWithTheLeaseNamedWhenAPartIsReleasedMidway() {
+        TestOwner owner = new TestOwner(ByteBuffer.allocateDirect(64), "lease 7");
+        CompositeSlice c = CompositeSlice.of(Slice.wrap(HEADER), owner.slice());
+        TrickleChannel ch = new TrickleChannel(5) {
+            @Override
+            public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+                if (gatheringCalls == 3) {
+                    owner.release();
+                }
+                return super.write(srcs, offset, length);
+            }
+        };
+        assertThatThrownBy(() -> c.writeTo(ch)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lease 7");
+        assertThatThrownBy(() -> c.getByte(40)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(c::toByteArray).isInstanceOf(IllegalStateException.class);
+        assertThat(c.getByte(0)).isEqualTo(HEADER[0]);
+    }
+
+    /** Accepts at most {@code perCall} bytes per write, and nothing on every third call. */
+    static class TrickleChannel implements GatheringByteChannel {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final int perCall;
+        int gatheringCalls;
+        int maxBuffersInOneCall;
+
+        TrickleChannel(int perCall) {
+            this.perCall = perCall;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            gatheringCalls++;
+            maxBuffersInOneCall = Math.max(maxBuffersInOneCall, length);
+            if (gatheringCalls % 3 == 0) {
+                return 0;
+            }
+            int budget = perCall;
+            long written = 0;
+            for (int k = offset; k < offset + length && budget > 0; k++) {
+                ByteBuffer b = srcs[k];
+                while (b.hasRemaining() && budget > 0) {
+                    out.write(b.get());
+                    budget--;
+                    written++;
+                }
+            }
+            return written;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) throws IOException {
+            return write(srcs, 0, srcs.length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            throw new AssertionError("writeTo must use gathering writes");
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

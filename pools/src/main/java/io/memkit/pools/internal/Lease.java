@@ -1,0 +1,149 @@
+package io.memkit.pools.internal;
+
+import io.memkit.buffers.Slice;
+import io.memkit.buffers.internal.SliceAccess;
+import io.memkit.pools.PooledBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * The handle of one lease: a new object per acquire, never recycled, never stored by the pool on the
+ * untracked path (so the JIT can scalar-replace it when acquire and close inline into the caller).
+ * Its lifetime lives in its {@link Block}'s state under the handle's stamp; see {@link Block}.
+ */
+final class Lease implements PooledBuffer {
+    private static final VarHandle OWNER;
+
+    static {
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(Lease.class, "owner", LeaseOwner.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Block block;
+    private final long stamp;
+    private final int capacity;
+    /** Non-null for tracked leases only. */
+    private final LeakAnchor anchor;
+    /** The Slice owner, made on the first view; read after the last close's CAS to invalidate it. */
+    private volatile LeaseOwner owner;
+
+    Lease(Block block, long stamp, int capacity, LeakAnchor anchor) {
+        this.block = block;
+        this.stamp = stamp;
+        this.capacity = capacity;
+        this.anchor = anchor;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    @Override
+    public ByteBuffer byteBuffer() {
+        LeaseOwner o = owner();
+        markEscaped();
+        return o.view(block.offset, capacity);
+    }
+
+    @Override
+    public Slice slice() {
+        return slice(0, capacity);
+    }
+
+    @Override
+    public Slice slice(int index, int length) {
+        Objects.checkFromIndexSize(index, length, capacity);
+        return SliceAccess.slice(owner(), block.offset + index, length);
+    }
+
+    @Override
+    public PooledBuffer retain() {
+        int r = block.retain(stamp);
+        if (r != 0) {
+            throw r < 0 ? released("retain") : new IllegalStateException(
+                    describe() + " already has the maximum of " + Block.REF_MASK + " owners");
+        }
+        return this;
+    }
+
+    @Override
+    public int refCount() {
+        return block.refCount(stamp);
+    }
+
+    @Override
+    public boolean isReleased() {
+        return !block.isLive(stamp);
+    }
+
+    @Override
+    public void close() {
+        // The handle itself is never passed to a call that might not inline (only its fields are),
+        // so that escape analysis can scalar-replace it even where the JIT keeps these calls out of line.
+        Block b = block;
+        int r = b.close(stamp);
+        if (r > 0) {
+            // Volatile read of owner after the state CAS; owner() does the mirror image (CAS owner,
+            // then read the state), so either this sees the owner or owner() sees the release.
+            b.pool.leaseEnded(b, owner, anchor);
+        } else if (r < 0) {
+            throw b.pool.doubleRelease(capacity);
+        }
+    }
+
+    /** The Slice owner of this lease, made on first use; throws if the lease was released. */
+    private LeaseOwner owner() {
+        LeaseOwner o = owner;
+        if (o == null) {
+            if (!block.isLive(stamp)) {
+                throw released("view");
+            }
+            LeaseOwner made = new LeaseOwner(this, block.slab.memory);
+            o = (LeaseOwner) OWNER.compareAndExchange(this, null, made);
+            if (o == null) {
+                o = made;
+            }
+        }
+        if (!block.isLive(stamp)) {
+            o.end();
+            throw released("view");
+        }
+        return o;
+    }
+
+    /** Records that a raw view left the lease: a leak of it must then be quarantined. */
+    void markEscaped() {
+        LeakAnchor a = anchor;
+        if (a != null) {
+            a.record.rawEscaped = true;
+        }
+    }
+
+    String describe() {
+        return describe(capacity, block.pool);
+    }
+
+    static String describe(int capacity, DirectBufferPool pool) {
+        return "lease of " + capacity + " bytes from BufferPool '" + pool.name() + "'";
+    }
+
+    private IllegalStateException released(String op) {
+        return released(op, capacity, block.pool);
+    }
+
+    static IllegalStateException released(String op, int capacity, DirectBufferPool pool) {
+        return new IllegalStateException("cannot " + op + ": " + describe(capacity, pool) + " was released");
+    }
+
+    @Override
+    public String toString() {
+        return "PooledBuffer[capacity=" + capacity + ", refCount=" + refCount() + ", pool="
+                + block.pool.name() + "]";
+    }
+}

@@ -1,0 +1,110 @@
+package io.memkit.pools.internal;
+
+import io.memkit.pools.BufferPool;
+import io.memkit.pools.LeakDetection;
+import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Builds and holds {@link BufferPool#shared()}, configured by the system properties
+ * {@value #MAX_BYTES}, {@value #MAX_POOLED_CAPACITY} and {@value #LEAK_DETECTION}.
+ */
+public final class SharedBufferPool {
+
+    /** Cap on direct memory of the shared pool, e.g. {@code 512m}; default 256 MiB. */
+    public static final String MAX_BYTES = "io.memkit.pool.maxBytes";
+    /** Largest pooled request of the shared pool, e.g. {@code 1m}; default 1 MiB. */
+    public static final String MAX_POOLED_CAPACITY = "io.memkit.pool.maxPooledCapacity";
+    /** Leak detection of the shared pool: OFF, SAMPLED or PARANOID; default SAMPLED. */
+    public static final String LEAK_DETECTION = "io.memkit.pool.leakDetection";
+
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static volatile BufferPool instance;
+
+    private SharedBufferPool() {
+    }
+
+    /**
+     * The shared pool, built on first call.
+     *
+     * @return the pool
+     * @throws IllegalArgumentException if a property is invalid
+     */
+    public static BufferPool get() {
+        BufferPool p = instance;
+        if (p != null) {
+            return p;
+        }
+        LOCK.lock();
+        try {
+            if (instance == null) {
+                instance = DirectBufferPool.createShared(configure(new DirectBufferPool.Builder().name("shared")));
+            }
+            return instance;
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /**
+     * Applies the system properties to a builder.
+     *
+     * @param b the builder
+     * @return the builder
+     * @throws IllegalArgumentException if a property is invalid; the message names it and its value
+     */
+    static DirectBufferPool.Builder configure(DirectBufferPool.Builder b) {
+        String maxBytes = System.getProperty(MAX_BYTES);
+        if (maxBytes != null) {
+            b.maxBytes(parseBytes(MAX_BYTES, maxBytes, Long.MAX_VALUE));
+        }
+        String maxPooled = System.getProperty(MAX_POOLED_CAPACITY);
+        if (maxPooled != null) {
+            b.maxPooledCapacity((int) parseBytes(MAX_POOLED_CAPACITY, maxPooled, SizeClasses.MAX_CAPACITY));
+        }
+        String leaks = System.getProperty(LEAK_DETECTION);
+        if (leaks != null) {
+            try {
+                b.leakDetection(LeakDetection.valueOf(leaks.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("system property " + LEAK_DETECTION + " must be OFF, SAMPLED or "
+                        + "PARANOID: '" + leaks + "'", e);
+            }
+        }
+        return b;
+    }
+
+    /**
+     * Parses a byte count with an optional binary suffix {@code k}, {@code m} or {@code g}.
+     *
+     * @param property the property, for messages
+     * @param value    the text, e.g. {@code 512m}
+     * @param max      the largest value allowed
+     * @return the bytes
+     * @throws IllegalArgumentException if the text is not a count in {@code [1, max]} ({@code [0, max]}
+     *                                  for maxPooledCapacity)
+     */
+    static long parseBytes(String property, String value, long max) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        int shift = 0;
+        if (!v.isEmpty()) {
+            char unit = v.charAt(v.length() - 1);
+            shift = unit == 'k' ? 10 : unit == 'm' ? 20 : unit == 'g' ? 30 : 0;
+            if (shift != 0) {
+                v = v.substring(0, v.length() - 1).trim();
+            }
+        }
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + property + " must be a byte count such as "
+                    + "65536, 64k, 512m or 2g: '" + value + "'", e);
+        }
+        if (n < 0 || n > (max >> shift)) {
+            throw new IllegalArgumentException("system property " + property + " must be between 0 and " + max
+                    + " bytes: '" + value + "'");
+        }
+        return n << shift;
+    }
+}

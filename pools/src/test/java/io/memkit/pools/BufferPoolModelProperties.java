@@ -1,0 +1,162 @@
+package io.memkit.pools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.Tuple.Tuple2;
+
+/** Random operation sequences against a plain model of leases: counters and bytes must always agree. */
+class BufferPoolModelProperties {
+
+    private static final int[] SIZES = {0, 1, 100, 256, 257, 1000, 4096, 5000, 20_000, 70_000};
+    private static final long MAX_BYTES = 512 * 1024;
+
+    /** A lease of the model. */
+    private static final class Model {
+        final PooledBuffer lease;
+        final long block;
+        final byte seed;
+        int refs = 1;
+
+        Model(PooledBuffer lease, long block, byte seed) {
+            this.lease = lease;
+            this.block = block;
+            this.seed = seed;
+        }
+    }
+
+    private static long blockOf(int capacity, int maxPooled) {
+        if (capacity > maxPooled) {
+            return capacity;
+        }
+        int c = Math.max(capacity, 1);
+        if (c <= 256) {
+            return (c + 15) / 16 * 16;
+        }
+        int k = 31 - Integer.numberOfLeadingZeros(c - 1);
+        long step = 1L << (k - 3);
+        return (c + step - 1) / step * step;
+    }
+
+    @Provide
+    Arbitrary<List<Tuple2<Integer, Integer>>> operations() {
+        return Arbitraries.integers().between(0, 5).flatMap(op -> Arbitraries.integers().between(0, 40)
+                .map(arg -> Tuple.of(op, arg))).list().ofMinSize(1).ofMaxSize(120);
+    }
+
+    @Property(tries = 150)
+    void countersFollowTheModel(@ForAll("operations") List<Tuple2<Integer, Integer>> ops, @ForAll boolean tight) {
+        int maxPooled = 16 * 1024;
+        // A tight cap exercises exhaustion, trimming and re-carving; there a request may be served by
+        // an idle block of a larger class, so bytes in use are only bounded below by the model.
+        long maxBytes = tight ? MAX_BYTES : 64L << 20;
+        try (BufferPool pool = BufferPool.builder().name("model").maxBytes(maxBytes).maxPooledCapacity(maxPooled)
+                .leakDetection(LeakDetection.OFF).build()) {
+            List<Model> live = new ArrayList<>();
+            List<PooledBuffer> released = new ArrayList<>();
+            long acquires = 0;
+            long releases = 0;
+            long doubles = 0;
+            long exhausted = 0;
+            byte seed = 0;
+            for (Tuple2<Integer, Integer> op : ops) {
+                int arg = op.get2();
+                switch (op.get1()) {
+                    case 0:
+                    case 1: {
+                        int capacity = SIZES[arg % SIZES.length];
+                        PooledBuffer b;
+                        try {
+                            b = pool.acquire(capacity);
+                        } catch (PoolExhaustedException e) {
+                            exhausted++;
+                            break;
+                        }
+                        acquires++;
+                        seed++;
+                        for (int i = 0; i < capacity; i++) {
+                            b.byteBuffer().put(i, (byte) (seed + i));
+                        }
+                        live.add(new Model(b, blockOf(capacity, maxPooled), seed));
+                        break;
+                    }
+                    case 2: {
+                        if (live.isEmpty()) {
+                            break;
+                        }
+                        Model m = live.get(arg % live.size());
+                        m.lease.close();
+                        if (--m.refs == 0) {
+                            live.remove(m);
+                            released.add(m.lease);
+                            releases++;
+                        }
+                        break;
+                    }
+                    case 3: {
+                        if (live.isEmpty()) {
+                            break;
+                        }
+                        Model m = live.get(arg % live.size());
+                        m.lease.retain();
+                        m.refs++;
+                        break;
+                    }
+                    case 4: {
+                        if (released.isEmpty()) {
+                            break;
+                        }
+                        PooledBuffer stale = released.get(arg % released.size());
+                        assertThatIllegalStateException().isThrownBy(stale::close);
+                        doubles++;
+                        break;
+                    }
+                    default:
+                        pool.trim();
+                        break;
+                }
+                BufferPoolStats s = pool.stats();
+                long inUse = 0;
+                for (Model m : live) {
+                    inUse += m.block;
+                    assertThat(m.lease.refCount()).isEqualTo(m.refs);
+                }
+                assertThat(s.acquires()).isEqualTo(acquires);
+                assertThat(s.releases()).isEqualTo(releases);
+                assertThat(s.liveLeases()).isEqualTo(live.size());
+                if (tight) {
+                    assertThat(s.bytesInUse()).isGreaterThanOrEqualTo(inUse);
+                } else {
+                    assertThat(s.bytesInUse()).isEqualTo(inUse);
+                    assertThat(s.exhausted()).isZero();
+                }
+                assertThat(s.doubleReleases()).isEqualTo(doubles);
+                assertThat(s.exhausted()).isEqualTo(exhausted);
+                assertThat(s.acquires()).isEqualTo(s.hits() + s.misses() + s.unpooled());
+                assertThat(s.bytesReserved()).isEqualTo(s.bytesInUse() + s.bytesIdle()).isLessThanOrEqualTo(maxBytes);
+                assertThat(s.peakBytesReserved()).isLessThanOrEqualTo(maxBytes);
+            }
+            for (Model m : live) {
+                for (int i = 0; i < m.lease.capacity(); i++) {
+                    assertThat(m.lease.byteBuffer().get(i)).isEqualTo((byte) (m.seed + i));
+                }
+            }
+            for (Model m : live) {
+                for (int i = 0; i < m.refs; i++) {
+                    m.lease.close();
+                }
+            }
+            assertThat(pool.stats().liveLeases()).isZero();
+            pool.trim();
+            assertThat(pool.stats().bytesReserved()).isZero();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.memkit.pools.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.memkit.meter.Instruments;
+import io.memkit.pools.BufferPool;
+import io.memkit.pools.LeakDetection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SharedBufferPoolTest {
+
+    @AfterEach
+    void clearProperties() {
+        System.clearProperty(SharedBufferPool.MAX_BYTES);
+        System.clearProperty(SharedBufferPool.MAX_POOLED_CAPACITY);
+        System.clearProperty(SharedBufferPool.LEAK_DETECTION);
+    }
+
+    @Test
+    void parsesByteCountsWithBinarySuffixes() {
+        assertThat(SharedBufferPool.parseBytes("p", "65536", Long.MAX_VALUE)).isEqualTo(65536);
+        assertThat(SharedBufferPool.parseBytes("p", " 64k ", Long.MAX_VALUE)).isEqualTo(65536);
+        assertThat(SharedBufferPool.parseBytes("p", "512M", Long.MAX_VALUE)).isEqualTo(512L << 20);
+        assertThat(SharedBufferPool.parseBytes("p", "2g", Long.MAX_VALUE)).isEqualTo(2L << 30);
+        assertThat(SharedBufferPool.parseBytes("p", "1g", 1 << 30)).isEqualTo(1 << 30);
+    }
+
+    @Test
+    void rejectsBadByteCountsNamingThePropertyAndValue() {
+        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "lots", 100))
+                .withMessageContaining("io.x").withMessageContaining("'lots'");
+        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "", 100))
+                .withMessageContaining("io.x");
+        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "-1", 100))
+                .withMessageContaining("'-1'");
+        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "2g", 1 << 30))
+                .withMessageContaining("'2g'");
+        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "9999999999g",
+                Long.MAX_VALUE)).withMessageContaining("9999999999g");
+    }
+
+    @Test
+    void configuresABuilderFromTheProperties() {
+        System.setProperty(SharedBufferPool.MAX_BYTES, "1m");
+        System.setProperty(SharedBufferPool.MAX_POOLED_CAPACITY, "64k");
+        System.setProperty(SharedBufferPool.LEAK_DETECTION, "paranoid");
+        DirectBufferPool p = (DirectBufferPool) SharedBufferPool.configure(new DirectBufferPool.Builder()).build();
+        try {
+            assertThat(p.maxBytes()).isEqualTo(1 << 20);
+            assertThat(p.maxPooledCapacity()).isEqualTo(64 * 1024);
+            assertThat(p.leakDetection()).isEqualTo(LeakDetection.PARANOID);
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void rejectsAnUnknownLeakLevel() {
+        System.setProperty(SharedBufferPool.LEAK_DETECTION, "sometimes");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SharedBufferPool.configure(new DirectBufferPool.Builder()))
+                .withMessageContaining(SharedBufferPool.LEAK_DETECTION).withMessageContaining("'sometimes'");
+        System.setProperty(SharedBufferPool.LEAK_DETECTION, "OFF");
+        System.setProperty(SharedBufferPool.MAX_BYTES, "0");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SharedBufferPool.configure(new DirectBufferPool.Builder()))
+                .withMessageContaining("maxBytes");
+    }
+
+    @Test
+    void theSharedPoolIsOneRegisteredPoolThatCloseOnlyTrims() {
+        BufferPool shared = BufferPool.shared();
+        assertThat(BufferPool.shared()).isSameAs(shared);
+        assertThat(shared.name()).isEqualTo("shared");
+        assertThat(Instruments.all()).contains(shared);
+        shared.acquire(100).close();
+        shared.close();
+        assertThat(shared.stats().bytesReserved()).isZero();
+        shared.acquire(100).close();
+        assertThat(Instruments.all()).contains(shared);
+    }
+}
