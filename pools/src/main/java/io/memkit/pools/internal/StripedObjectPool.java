@@ -63,7 +63,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
      */
     static final long WAIT_SLICE_NANOS = 10_000_000L;
 
-    /** Home positions per stripe at most: a few, so a scan stays within one cache line. */
+    /** Home positions per stripe at most (a power of two): a few, so a scan stays short. */
     static final int HOMES_PER_STRIPE = 4;
 
     private static final System.Logger LOG = System.getLogger("io.memkit.pools.ObjectPool");
@@ -95,7 +95,9 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
 
     /** Per stripe, the home positions {@code [PAD, PAD + homesPerStripe)}, padded on both sides. */
     private final Object[][] homes;
+    /** 0, 1, 2 or 4. */
     private final int homesPerStripe;
+    private final int homeMask;
     private final int mask;
     private final GuardedSlotStack overflow;
     private final ReleaseSignal signal = new ReleaseSignal();
@@ -150,7 +152,9 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         // than there are homes, and those without one stay idle only on the overflow: keep at
         // least half of maxIdle there, so that long loans of homed objects don't leave releases
         // of the others nowhere to go.
-        this.homesPerStripe = Math.min(HOMES_PER_STRIPE, maxIdle / (maxIdle < maxTotal ? 2 * count : count));
+        this.homesPerStripe = Integer.highestOneBit(
+                Math.min(HOMES_PER_STRIPE, maxIdle / (maxIdle < maxTotal ? 2 * count : count)));
+        this.homeMask = Math.max(0, homesPerStripe - 1);
         this.homes = new Object[count][];
         for (int i = 0; i < count; i++) {
             homes[i] = new Object[PAD + homesPerStripe + PAD];
@@ -166,23 +170,36 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         if (closed) {
             throw closedException(name);
         }
-        Object[] mine = homes[Stripes.current()];
-        for (int i = PAD, end = PAD + homesPerStripe; i < end; i++) {
-            ObjectSlot<T> slot = cast(HOME.getAcquire(mine, i));
-            long loan;
-            if (slot != null && (loan = slot.claim()) != 0) {
-                return lend(slot, loan);
+        // The probe picks the stripe (low bits) and where in it to start (high bits): two threads
+        // that share a stripe then mostly start at different homes and don't read each other's
+        // stamps.
+        int probe = probe();
+        Object[] mine = homes[probe & mask];
+        ObjectSlot<T> slot = null;
+        long loan = 0;
+        for (int n = 0, first = probe >>> 24; n < homesPerStripe; n++) {
+            ObjectSlot<T> home = cast(HOME.getAcquire(mine, PAD + ((first + n) & homeMask)));
+            if (home != null && (loan = home.claim()) != 0) {
+                slot = home;
+                break;
             }
         }
-        return acquireSlow();
-    }
-
-    private PooledObject<T> lend(ObjectSlot<T> slot, long loan) {
+        if (slot == null) {
+            slot = acquireSlow(probe);
+            loan = slot.stamp();
+        }
+        // One allocation site for both paths: C2 cannot scalar-replace a handle that merges
+        // allocations from two paths, and the slow path does get compiled in where misses occur.
         PooledObject<T> handle = new PooledObject<>(slot, loan);
         if (tracking && tracker.sample()) {
             handle.track(tracker);
         }
         return handle;
+    }
+
+    /** The calling thread's mixed id: its stripe is {@code probe & mask}, as {@link Stripes#current()}. */
+    private static int probe() {
+        return Stripes.index(Thread.currentThread().getId(), -1);
     }
 
     @SuppressWarnings("unchecked")
@@ -191,16 +208,15 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     }
 
     /** The caller's stripe had no idle object: look everywhere, make one, or fail or wait. */
-    private Pooled<T> acquireSlow() {
-        int home = Stripes.current();
-        ObjectSlot<T> slot = tryTake(home, false);
+    private ObjectSlot<T> acquireSlow(int probe) {
+        ObjectSlot<T> slot = tryTake(probe, false);
         if (slot == null && tracking && tracker.expunge() > 0) {
-            slot = tryTake(home, false); // a leak just freed a permit
+            slot = tryTake(probe, false); // a leak just freed a permit
         }
         if (slot == null) {
-            slot = exhausted(home);
+            slot = exhausted(probe);
         }
-        return lend(slot, slot.stamp());
+        return slot;
     }
 
     /**
@@ -215,23 +231,54 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
      * @return a slot lent to the caller, or {@code null}
      * @throws IllegalStateException if the pool is closed
      */
-    private ObjectSlot<T> tryTake(int home, boolean thorough) {
+    private ObjectSlot<T> tryTake(int probe, boolean thorough) {
         if (closed) {
             throw closedException(name);
         }
-        ObjectSlot<T> slot = claimIn(homes[home]);
-        if (slot == null && (thorough || overflow.sizeRacy() > 0)) {
+        ObjectSlot<T> slot = claimIn(homes[probe & mask], probe >>> 24);
+        if (slot != null) {
+            return slot;
+        }
+        if (thorough || overflow.sizeRacy() > 0) {
             slot = popOverflow();
         }
         for (int i = 1; slot == null && i <= mask; i++) {
-            slot = claimIn(homes[(home + i) & mask]);
+            slot = claimIn(homes[(probe + i) & mask], probe >>> 24);
         }
-        return slot != null ? slot : create(home);
+        if (slot == null) {
+            return create(probe);
+        }
+        moveHome(slot, probe);
+        return slot;
     }
 
-    private ObjectSlot<T> claimIn(Object[] stripe) {
-        for (int i = PAD, end = PAD + homesPerStripe; i < end; i++) {
-            ObjectSlot<T> slot = cast(HOME.getAcquire(stripe, i));
+    /**
+     * Gives a slot just claimed elsewhere (another stripe, or the overflow) a home in the caller's
+     * stripe, if that has a free position: objects follow the threads that use them, so that a
+     * thread that found none in its own stripe (new threads, threads that outlived the ones that
+     * made the objects) finds it there next time. The caller owns the slot (it is lent to it).
+     */
+    private void moveHome(ObjectSlot<T> slot, int probe) {
+        Object[] mine = homes[probe & mask];
+        if (slot.home == mine) {
+            return;
+        }
+        for (int n = 0, first = probe >>> 24; n < homesPerStripe; n++) {
+            int i = PAD + ((first + n) & homeMask);
+            if (HOME.getAcquire(mine, i) == null && HOME.compareAndSet(mine, i, null, slot)) {
+                if (slot.home != null) {
+                    HOME.setRelease(slot.home, slot.position, null);
+                }
+                slot.home = mine;
+                slot.position = i;
+                return;
+            }
+        }
+    }
+
+    private ObjectSlot<T> claimIn(Object[] stripe, int first) {
+        for (int n = 0; n < homesPerStripe; n++) {
+            ObjectSlot<T> slot = cast(HOME.getAcquire(stripe, PAD + ((first + n) & homeMask)));
             if (slot != null && slot.claim() != 0) {
                 return slot;
             }
@@ -257,7 +304,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
      *
      * @return the new object's slot, lent to the caller, or {@code null} if the cap is reached
      */
-    private ObjectSlot<T> create(int home) {
+    private ObjectSlot<T> create(int probe) {
         int now;
         do {
             now = live.get();
@@ -284,8 +331,9 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         ObjectSlot<T> slot = new ObjectSlot<>(this, object);
         alive.add(slot);
         for (int s = 0; s <= mask; s++) {
-            Object[] stripe = homes[(home + s) & mask];
-            for (int i = PAD, end = PAD + homesPerStripe; i < end; i++) {
+            Object[] stripe = homes[(probe + s) & mask];
+            for (int n = 0, first = probe >>> 24; n < homesPerStripe; n++) {
+                int i = PAD + ((first + n) & homeMask);
                 if (HOME.getAcquire(stripe, i) == null && HOME.compareAndSet(stripe, i, null, slot)) {
                     slot.home = stripe;
                     slot.position = i;
@@ -302,13 +350,13 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     }
 
     /** Nothing idle and {@code maxTotal} alive: fail at once, or wait for a release. */
-    private ObjectSlot<T> exhausted(int home) {
+    private ObjectSlot<T> exhausted(int probe) {
         if (policy == Exhausted.FAIL) {
             exhausted.incrementAndGet();
             throw exhaustedException("FAIL policy");
         }
         ObjectSlot<T> slot;
-        ReleaseSignal.Attempt<ObjectSlot<T>> attempt = () -> tryTake(home, true);
+        ReleaseSignal.Attempt<ObjectSlot<T>> attempt = () -> tryTake(probe, true);
         long deadline = System.nanoTime() + timeoutNanos;
         try {
             do {
