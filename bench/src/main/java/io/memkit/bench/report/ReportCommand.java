@@ -94,6 +94,11 @@ public final class ReportCommand {
                 + envValue(report, "cores") + " cores)");
         out.println();
         out.print(TextTable.render(report.scenarios()));
+        out.println();
+        out.println("bytes/unit: heap bytes per unit, exact (MemoryMeter), allocated unless the heading says retained;"
+                + " saved: vs the naive row;");
+        out.println("ns/unit: median of the measured batches, wall clock (indicative in a quick run); GCs, GC ms: collections"
+                + " during them; direct: direct memory held at the end.");
         for (ScenarioResult s : report.scenarios()) {
             if (!s.notes().isEmpty()) {
                 out.println();
