@@ -98,7 +98,8 @@ class SliceLifetimeTest {
     /**
      * A reader hammers a slice while another thread releases its owner and the next owner writes
      * different bytes into the same memory: the reader must see the old bytes or an exception,
-     * never the new bytes. Many short rounds so the release lands mid-loop in most of them.
+     * never the new bytes. Many short rounds, each releasing once the reader is well into its
+     * loop, so the release lands mid-loop, in compiled code after the first rounds.
      */
     @Test
     void aReadRacingWithAReleaseNeverReturnsTheNextOwnersBytes() throws Exception {
@@ -106,7 +107,7 @@ class SliceLifetimeTest {
         byte[] heap = new byte[64];
         AtomicLong leaks = new AtomicLong();
         AtomicLong racedReads = new AtomicLong();
-        for (int round = 0; round < 400; round++) {
+        for (int round = 0; round < 250; round++) {
             ByteBuffer m = round % 2 == 0 ? memory : ByteBuffer.wrap(heap);
             TestOwner first = new TestOwner(m, "round " + round);
             Slice s = first.slice();
@@ -135,6 +136,11 @@ class SliceLifetimeTest {
             });
             reader.start();
             readerStarted.await();
+            // Let the reader run a while (its loop gets compiled over the rounds), then release.
+            long target = racedReads.get() + 20;
+            while (racedReads.get() < target && reader.isAlive()) {
+                Thread.onSpinWait();
+            }
             first.release();
             TestOwner second = new TestOwner(m, "next");
             Slice next = second.slice();

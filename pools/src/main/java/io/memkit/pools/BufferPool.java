@@ -23,12 +23,13 @@ import java.util.function.Consumer;
  * <p><b>Memory.</b> Requests are rounded up to a size class: multiples of 16 bytes up to 256 bytes,
  * then 8 classes per doubling, so a block is less than 12.5% larger than a request of 256 bytes
  * or more (and at most 256 bytes for smaller ones). Blocks are carved from slabs of
- * {@code ByteBuffer.allocateDirect} memory (up to 128 KiB, or one block for larger classes).
+ * {@code ByteBuffer.allocateDirect} memory (up to 64 KiB, or one block for larger classes).
  * Requests above {@link Builder#maxPooledCapacity(int) maxPooledCapacity} get dedicated memory,
  * dropped on close. The pool never holds more than {@link Builder#maxBytes(long) maxBytes} of
  * direct memory (in use, idle and quarantined together); when a request would exceed it, the pool
- * first frees idle slabs of every size class to make room, then fails at once or waits, as
- * configured. It never calls {@code System.gc()}. Memory the pool drops (trimmed slabs, dedicated
+ * first frees idle slabs of every size class to make room (a slab is freed once all its blocks are
+ * idle), then serves the request from an idle block of a larger class if there is one, and only
+ * then fails at once or waits, as configured. It never calls {@code System.gc()}. Memory the pool drops (trimmed slabs, dedicated
  * buffers, memory of a closed pool) is counted as released at once, and the JVM frees it when the
  * collector finds its buffer unreachable: memkit does not use {@code Unsafe.invokeCleaner}.
  *
@@ -182,7 +183,10 @@ public interface BufferPool extends Instrumented, AutoCloseable {
 
         /**
          * What {@link BufferPool#acquire(int)} does when the memory would exceed {@code maxBytes}
-         * even after freeing idle slabs. Default {@link Exhausted#FAIL}.
+         * even after freeing idle slabs. Default {@link Exhausted#FAIL}. Under
+         * {@link Exhausted#WAIT}, every release wakes every waiting acquire to try again, so the
+         * cost of a release grows with the number of waiters: size {@code maxBytes} so that
+         * waiting stays the exception, not the steady state.
          *
          * @param policy FAIL or WAIT
          * @return this builder

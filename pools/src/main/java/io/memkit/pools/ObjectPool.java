@@ -38,15 +38,22 @@ import java.util.function.Supplier;
  * acquiring stack) and counted in {@link ObjectPoolStats#leaksDetected()}; its object is dropped,
  * not reused (someone may still hold it), and its place under {@code maxTotal} is freed.
  *
- * <p><b>Costs.</b> Idle objects live in a small CAS-guarded stack per stripe (stripes picked by
- * thread id, never a {@code ThreadLocal}, so the pool stays bounded under any number of virtual
- * threads) with a shared overflow stack; a thread mostly touches only its own stripe. An
- * acquire plus close costs three uncontended compare-and-sets. The handle is one small object per
- * acquire that the pool does not keep while untracked, so where the caller's try-with-resources
- * is compiled together with the pool (the usual case) the JIT removes it and the pair allocates
- * nothing; with leak detection on, sampled acquires cost a stack capture.
+ * <p><b>Costs.</b> Objects live in a few home positions per stripe (stripes picked by thread id,
+ * never a {@code ThreadLocal}, so the pool stays bounded under any number of virtual threads)
+ * plus a shared overflow stack for idle objects beyond them; an object stays in its home while
+ * lent, and a thread mostly finds its objects in its own stripe. An acquire plus a close then
+ * costs two uncontended compare-and-sets (one claims the object, one ends the loan, so that a
+ * loan ends exactly once even if two threads close it at once) and no lock; counting is free,
+ * as the per-object stamps those compare-and-sets maintain are the counters. The handle is one
+ * small object per acquire that the pool does not keep while untracked, so where the JIT
+ * compiles the caller's try-with-resources as one unit it removes the handle and the pair
+ * allocates nothing. On JDK 17 to 21, a call inside the {@code try} block that the JIT does not
+ * inline keeps the handle (24 bytes) alive on the block's exceptional exit; newer JDKs prune
+ * such untaken exits. Sampled acquires (leak detection) cost a stack capture.
  *
  * <p>Thread-safe: any thread may acquire, and any thread may close a handle another acquired.
+ * Under {@link Exhausted#WAIT}, a waiting thread is woken by releases; a release racing with a
+ * waiter's arrival may go unseen, and the waiter then looks again within 10 ms by itself.
  * The pool registers itself with {@link io.memkit.meter.Instruments} when built and unregisters
  * on {@link #close()}.
  *
@@ -71,9 +78,10 @@ public interface ObjectPool<T> extends Instrumented, AutoCloseable {
      * Lends an object: an idle one if there is any, else a new one from the factory if fewer than
      * {@code maxTotal} are alive, else it fails or waits as configured.
      *
-     * <p>Costs, when an idle object is at hand: one compare-and-set on the calling thread's stripe
-     * and one store on the object's slot; no allocation where the JIT can see the handle's whole
-     * life (see the class comment).
+     * <p>Costs, when an idle object is at hand in the caller's stripe: a scan of a few home
+     * positions and one compare-and-set on the object's stamp; no allocation where the JIT can see
+     * the handle's whole life (see the class comment). Otherwise it also looks at the overflow
+     * stack and the other stripes before it makes an object.
      *
      * @return a handle to close exactly once when done with the object
      * @throws PoolExhaustedException under {@link Exhausted#FAIL} if {@code maxTotal} objects are
@@ -104,6 +112,7 @@ public interface ObjectPool<T> extends Instrumented, AutoCloseable {
      * threads waiting in {@link #acquire()} fail with {@link IllegalStateException}, later
      * acquires throw it, and the pool leaves {@link io.memkit.meter.Instruments}. Objects in use
      * stay valid; each is dropped (and closed if {@link AutoCloseable}) when its holder closes it.
+     * Waits for releases in progress on other threads (their reset and validation) to finish.
      * Closing a closed pool does nothing.
      */
     @Override

@@ -65,7 +65,7 @@ class BufferPoolLeakTest {
             // quarantined memory is never handed out again, nor trimmed
             pool.trim();
             assertThat(pool.stats().bytesQuarantined()).isEqualTo(4096);
-            assertThat(pool.stats().bytesReserved()).isEqualTo(128 * 1024);
+            assertThat(pool.stats().bytesReserved()).isEqualTo(64 * 1024);
         }
     }
 

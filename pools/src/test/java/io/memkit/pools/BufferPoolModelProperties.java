@@ -53,9 +53,12 @@ class BufferPoolModelProperties {
     }
 
     @Property(tries = 150)
-    void countersFollowTheModel(@ForAll("operations") List<Tuple2<Integer, Integer>> ops) {
+    void countersFollowTheModel(@ForAll("operations") List<Tuple2<Integer, Integer>> ops, @ForAll boolean tight) {
         int maxPooled = 16 * 1024;
-        try (BufferPool pool = BufferPool.builder().name("model").maxBytes(MAX_BYTES).maxPooledCapacity(maxPooled)
+        // A tight cap exercises exhaustion, trimming and re-carving; there a request may be served by
+        // an idle block of a larger class, so bytes in use are only bounded below by the model.
+        long maxBytes = tight ? MAX_BYTES : 64L << 20;
+        try (BufferPool pool = BufferPool.builder().name("model").maxBytes(maxBytes).maxPooledCapacity(maxPooled)
                 .leakDetection(LeakDetection.OFF).build()) {
             List<Model> live = new ArrayList<>();
             List<PooledBuffer> released = new ArrayList<>();
@@ -129,12 +132,17 @@ class BufferPoolModelProperties {
                 assertThat(s.acquires()).isEqualTo(acquires);
                 assertThat(s.releases()).isEqualTo(releases);
                 assertThat(s.liveLeases()).isEqualTo(live.size());
-                assertThat(s.bytesInUse()).isEqualTo(inUse);
+                if (tight) {
+                    assertThat(s.bytesInUse()).isGreaterThanOrEqualTo(inUse);
+                } else {
+                    assertThat(s.bytesInUse()).isEqualTo(inUse);
+                    assertThat(s.exhausted()).isZero();
+                }
                 assertThat(s.doubleReleases()).isEqualTo(doubles);
                 assertThat(s.exhausted()).isEqualTo(exhausted);
                 assertThat(s.acquires()).isEqualTo(s.hits() + s.misses() + s.unpooled());
-                assertThat(s.bytesReserved()).isEqualTo(s.bytesInUse() + s.bytesIdle()).isLessThanOrEqualTo(MAX_BYTES);
-                assertThat(s.peakBytesReserved()).isLessThanOrEqualTo(MAX_BYTES);
+                assertThat(s.bytesReserved()).isEqualTo(s.bytesInUse() + s.bytesIdle()).isLessThanOrEqualTo(maxBytes);
+                assertThat(s.peakBytesReserved()).isLessThanOrEqualTo(maxBytes);
             }
             for (Model m : live) {
                 for (int i = 0; i < m.lease.capacity(); i++) {

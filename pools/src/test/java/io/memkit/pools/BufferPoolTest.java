@@ -132,7 +132,7 @@ class BufferPoolTest {
         assertThat(s.hits()).isEqualTo(1);
         assertThat(s.acquires()).isEqualTo(2);
         assertThat(s.releases()).isEqualTo(2);
-        assertThat(s.bytesReserved()).isEqualTo(128 * 1024); // one slab of 32 blocks of 4 KiB
+        assertThat(s.bytesReserved()).isEqualTo(64 * 1024); // one slab of 16 blocks of 4 KiB
         assertThat(s.bytesIdle()).isEqualTo(s.bytesReserved());
     }
 
@@ -332,14 +332,14 @@ class BufferPoolTest {
         BufferPool p = pool();
         List<PooledBuffer> live = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            live.add(p.acquire(4096)); // slab 1 full (32 blocks), slab 2 with 8
+            live.add(p.acquire(4096)); // slabs 1 and 2 full (16 blocks each), slab 3 with 8
         }
-        PooledBuffer keep = live.remove(39); // lives in slab 2
+        PooledBuffer keep = live.remove(39); // lives in slab 3
         live.forEach(PooledBuffer::close);
-        assertThat(p.stats().bytesReserved()).isEqualTo(2 * 128 * 1024);
-        assertThat(p.trim()).isEqualTo(128 * 1024);
+        assertThat(p.stats().bytesReserved()).isEqualTo(3 * 64 * 1024);
+        assertThat(p.trim()).isEqualTo(2 * 64 * 1024);
         BufferPoolStats s = p.stats();
-        assertThat(s.bytesReserved()).isEqualTo(128 * 1024);
+        assertThat(s.bytesReserved()).isEqualTo(64 * 1024);
         assertThat(s.bytesInUse()).isEqualTo(4096);
         fill(keep.byteBuffer(), 3);
         try (PooledBuffer again = p.acquire(4096)) {
@@ -347,12 +347,29 @@ class BufferPoolTest {
             verify(keep.byteBuffer(), 3);
         }
         keep.close();
-        assertThat(p.trim()).isEqualTo(128 * 1024);
+        assertThat(p.trim()).isEqualTo(64 * 1024);
         assertThat(p.stats().bytesReserved()).isZero();
         assertThat(p.trim()).isZero();
         // the pool still works after a trim
         p.acquire(4096).close();
-        assertThat(p.stats().bytesReserved()).isEqualTo(128 * 1024);
+        assertThat(p.stats().bytesReserved()).isEqualTo(64 * 1024);
+    }
+
+    @Test
+    void atTheCapAnIdleBlockOfALargerClassServesASmallerRequest() {
+        BufferPool p = pool(BufferPool.builder().maxBytes(64 * 1024).leakDetection(LeakDetection.OFF));
+        List<PooledBuffer> live = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            live.add(p.acquire(4096)); // the whole budget: one slab
+        }
+        live.remove(0).close(); // one idle block, pinned by the 15 others
+        try (PooledBuffer small = p.acquire(100)) {
+            assertThat(small.capacity()).isEqualTo(100);
+            assertThat(small.byteBuffer().capacity()).isEqualTo(100);
+            assertThat(p.stats().bytesInUse()).isEqualTo(16 * 4096);
+        }
+        assertThat(p.stats().exhausted()).isZero();
+        live.forEach(PooledBuffer::close);
     }
 
     @Test
@@ -370,7 +387,7 @@ class BufferPoolTest {
         assertThatIllegalStateException().isThrownBy(() -> p.acquire(1000)).withMessageContaining("closed");
         assertThatIllegalStateException().isThrownBy(() -> p.acquire(5 << 20)).withMessageContaining("closed");
         BufferPoolStats s = p.stats();
-        assertThat(s.bytesReserved()).isEqualTo(1024 * 128 + (2 << 20)); // the slab of the open lease
+        assertThat(s.bytesReserved()).isEqualTo(64 * 1024 + (2 << 20)); // the slab of the open lease
         open.close();
         dedicated.close();
         s = p.stats();

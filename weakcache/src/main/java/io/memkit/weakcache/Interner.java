@@ -68,7 +68,10 @@ public interface Interner<T> extends Instrumented {
     int size();
 
     /**
-     * A snapshot of the counters; each is exact, but under concurrency they are not read at one instant.
+     * A snapshot of the counters, not read at one instant under concurrency. Misses and collected
+     * are exact; lookups and hits are counted with plain (not atomic) per-thread-stripe stores to
+     * keep hits cheap, so with more threads interning at once than stripes (about two per
+     * processor) they may fall slightly short.
      *
      * @return lookups (calls to {@link #intern}), hits, misses, entries expunged after collection,
      *         and {@link #size()}

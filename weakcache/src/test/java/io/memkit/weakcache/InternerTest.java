@@ -7,6 +7,8 @@ import io.memkit.meter.Instruments;
 import io.memkit.meter.MemoryMeter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.Test;
@@ -151,6 +153,52 @@ class InternerTest {
             assertThat(seenA.get(i)).as("key %d", i).isSameAs(seenB.get(i));
         }
         assertThat(interner.stats().misses()).isEqualTo(keys);
+    }
+
+    /**
+     * Threads intern and drop keys while collections clear entries, so expunging, backward shifts
+     * and shrinking run under lock-free readers: a canonical instance a thread still holds must
+     * stay canonical throughout.
+     */
+    @Test
+    void heldInstancesStayCanonicalWhileOthersAreCollectedAndExpunged() throws Exception {
+        Interner<Integer> interner = Interner.weak();
+        int keys = 4096;
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            int seed = t;
+            threads.add(new Thread(() -> {
+                Integer[] held = new Integer[keys];
+                java.util.Random random = new java.util.Random(seed);
+                try {
+                    start.await();
+                    for (int n = 0; n < 400_000; n++) {
+                        int k = random.nextInt(keys);
+                        Integer canonical = interner.intern(Integer.valueOf(k + 1_000_000));
+                        if (held[k] != null && canonical != held[k]) {
+                            throw new AssertionError("key " + k + ": held " + System.identityHashCode(held[k])
+                                    + " but got " + System.identityHashCode(canonical));
+                        }
+                        // Drop about half of what we hold, so entries die and get expunged.
+                        held[k] = random.nextBoolean() ? canonical : null;
+                        if ((n & 0xFFFF) == 0) {
+                            System.gc();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        start.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(interner.stats().collected()).as("entries were collected and expunged during the run").isPositive();
     }
 
     private static void run(Interner<Integer> interner, AtomicReferenceArray<Integer> seen, CountDownLatch start) {

@@ -54,14 +54,14 @@ public class WeakCacheLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(10).invocationsPerIteration(200)
+        new ModelCheckingOptions().iterations(8).invocationsPerIteration(150)
                 .threads(2).actorsPerThread(2).actorsBefore(1).actorsAfter(1)
                 .check(WeakCacheLincheckTest.class);
     }
 
     @Test
     void stress() {
-        new StressOptions().iterations(10).invocationsPerIteration(300)
+        new StressOptions().iterations(8).invocationsPerIteration(200)
                 .threads(2).actorsPerThread(3).actorsBefore(0).actorsAfter(1)
                 .check(WeakCacheLincheckTest.class);
     }

@@ -61,6 +61,8 @@ public final class DirectBufferPool implements BufferPool {
     /** The shared pool: close() only trims. */
     private final boolean shared;
     private final LeakTracker tracker;
+    /** False under LeakDetection.OFF: the acquire path then skips the tracker entirely. */
+    private final boolean tracking;
     private final Stripe[] stripes;
     /** Per size class, made on first use. */
     private final SizeClassArena[] arenas;
@@ -90,6 +92,7 @@ public final class DirectBufferPool implements BufferPool {
         this.leakListener = b.leakListener;
         this.shared = shared;
         this.tracker = new LeakTracker("BufferPool '" + name + "'", b.leakDetection, this::onLeak);
+        this.tracking = b.leakDetection != LeakDetection.OFF;
         int classes = pooledLimit < 0 ? 0 : SizeClasses.classOf(pooledLimit) + 1;
         this.arenas = new SizeClassArena[classes];
         this.stripes = new Stripe[Stripes.COUNT];
@@ -139,7 +142,7 @@ public final class DirectBufferPool implements BufferPool {
         long stamp = b.lease();
         // One allocation site for tracked and untracked handles (see LeakAnchor): the handle never
         // reaches the tracker, so escape analysis can still remove it.
-        LeakAnchor anchor = tracker.sample() ? track(b, stamp, capacity) : null;
+        LeakAnchor anchor = tracking && tracker.sample() ? track(b, stamp, capacity) : null;
         return new Lease(b, stamp, capacity, anchor);
     }
 
@@ -197,25 +200,56 @@ public final class DirectBufferPool implements BufferPool {
      */
     private Block tryAcquirePooled(int sizeClass) {
         ensureOpen();
-        Block b = popOtherStripes(sizeClass);
-        if (b != null) {
-            return b;
-        }
         SizeClassArena a = arena(sizeClass);
-        b = takeOrCarve(a);
+        Block b = takeOrCarve(a);
+        if (b == null) {
+            // At the cap. Other stripes' idle blocks first (not before: stealing one block at a time
+            // from the stripe a releasing thread fills would bounce its cache line on every acquire,
+            // where the depot moves whole magazines).
+            b = popAnyStripe(sizeClass);
+        }
         if (b == null) {
             // Make room: idle blocks of this class parked in stripes come back to the free list, and
             // wholly idle slabs of every class give their bytes back to the budget.
             trimForRoom();
             b = takeOrCarve(a);
+            if (b == null) {
+                b = takeLarger(sizeClass);
+            }
         }
         return b;
     }
 
-    /** Tries the other stripes once each (tryLock only): idle memory before new memory. */
-    private Block popOtherStripes(int sizeClass) {
+    /**
+     * At the cap, after a trim: an idle block of a larger class (pinned in a slab that is partly in
+     * use, so the trim could not free it) serves the request rather than failing it.
+     */
+    private Block takeLarger(int sizeClass) {
+        for (int c = sizeClass + 1; c < arenas.length; c++) {
+            SizeClassArena a = arenas[c];
+            if (a == null) {
+                continue;
+            }
+            a.lock.lock();
+            try {
+                ensureOpen();
+                Block b = a.free.pollLast();
+                if (b != null) {
+                    coldHits.incrementAndGet();
+                    coldInUse.addAndGet(b.blockSize);
+                    return b;
+                }
+            } finally {
+                a.lock.unlock();
+            }
+        }
+        return null;
+    }
+
+    /** Tries every stripe once, the caller's first (tryLock only): idle memory before new memory. */
+    private Block popAnyStripe(int sizeClass) {
         int mine = Stripes.current();
-        for (int i = 1; i < stripes.length; i++) {
+        for (int i = 0; i < stripes.length; i++) {
             Stripe s = stripes[(mine + i) & (stripes.length - 1)];
             Magazine m = s.magazines[sizeClass];
             if (m == null || m.count == 0 || !s.tryLock()) {
@@ -565,8 +599,32 @@ public final class DirectBufferPool implements BufferPool {
         }
     }
 
-    void countDoubleRelease() {
+    /**
+     * The last owner of a lease closed: ends its Slice owner, stops tracking and takes the block back.
+     *
+     * @param b      the block, whose state has already moved to the next generation
+     * @param owner  the lease's Slice owner, or null
+     * @param anchor the lease's leak anchor, or null
+     */
+    void leaseEnded(Block b, LeaseOwner owner, LeakAnchor anchor) {
+        if (owner != null) {
+            owner.end();
+        }
+        if (anchor != null) {
+            tracker.untrack(anchor.tracked);
+        }
+        release(b);
+    }
+
+    /**
+     * Counts a close of a released lease and makes its exception.
+     *
+     * @param capacity the lease's capacity
+     * @return the exception to throw
+     */
+    IllegalStateException doubleRelease(int capacity) {
         doubleReleases.incrementAndGet();
+        return Lease.released("close", capacity, this);
     }
 
     // ------------------------------------------------------------------------------------ leaks
@@ -575,10 +633,6 @@ public final class DirectBufferPool implements BufferPool {
         LeakAnchor anchor = new LeakAnchor(new LeakAnchor.Record(b, stamp, capacity));
         anchor.tracked = tracker.track(anchor, anchor.record, capacity);
         return anchor;
-    }
-
-    void untrack(LeakAnchor anchor) {
-        tracker.untrack(anchor.tracked);
     }
 
     /** A tracked lease was collected unclosed: reclaim its block if no raw view escaped, else quarantine. */

@@ -84,31 +84,17 @@ final class Lease implements PooledBuffer {
 
     @Override
     public void close() {
-        int r = block.close(stamp);
+        // The handle itself is never passed to a call that might not inline (only its fields are),
+        // so that escape analysis can scalar-replace it even where the JIT keeps these calls out of line.
+        Block b = block;
+        int r = b.close(stamp);
         if (r > 0) {
-            ended();
+            // Volatile read of owner after the state CAS; owner() does the mirror image (CAS owner,
+            // then read the state), so either this sees the owner or owner() sees the release.
+            b.pool.leaseEnded(b, owner, anchor);
         } else if (r < 0) {
-            throw doubleRelease();
+            throw b.pool.doubleRelease(capacity);
         }
-    }
-
-    private void ended() {
-        // Volatile read after the state CAS; owner() does the mirror image (CAS owner, then read the
-        // state), so either this sees the owner or owner() sees the release: no owner outlives us.
-        LeaseOwner o = owner;
-        if (o != null) {
-            o.end();
-        }
-        LeakAnchor a = anchor;
-        if (a != null) {
-            block.pool.untrack(a);
-        }
-        block.pool.release(block);
-    }
-
-    private IllegalStateException doubleRelease() {
-        block.pool.countDoubleRelease();
-        return released("close");
     }
 
     /** The Slice owner of this lease, made on first use; throws if the lease was released. */
@@ -140,11 +126,19 @@ final class Lease implements PooledBuffer {
     }
 
     String describe() {
-        return "lease of " + capacity + " bytes from BufferPool '" + block.pool.name() + "'";
+        return describe(capacity, block.pool);
+    }
+
+    static String describe(int capacity, DirectBufferPool pool) {
+        return "lease of " + capacity + " bytes from BufferPool '" + pool.name() + "'";
     }
 
     private IllegalStateException released(String op) {
-        return new IllegalStateException("cannot " + op + ": " + describe() + " was released");
+        return released(op, capacity, block.pool);
+    }
+
+    static IllegalStateException released(String op, int capacity, DirectBufferPool pool) {
+        return new IllegalStateException("cannot " + op + ": " + describe(capacity, pool) + " was released");
     }
 
     @Override

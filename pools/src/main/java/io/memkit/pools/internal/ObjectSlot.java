@@ -5,21 +5,34 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One object of a {@link StripedObjectPool} for its whole life in the pool, with the stamp that
- * says which loan of it is live.
+ * says whether it is idle, which loan of it is live, and how many loans it has served.
  *
- * <p>The stamp is odd while the object is lent and even while it is not. Each loan's handle
- * keeps the odd stamp it was lent under; releasing is a compare-and-set from that stamp to the
- * next even one, so exactly one close of a loan wins, and a handle whose loan ended (however
- * often the object was lent since) never matches again. The slot lives as long as its object;
- * handles are new per loan and never recycled.
+ * <p>The stamp is {@code 4 * g + state}: {@code g} counts the loans the object completed, and
+ * the state is {@link #AVAILABLE} (idle), {@link #LENT}, {@link #RETURNING} (its holder closed
+ * the loan; reset and validation run) or {@link #DEAD} (dropped). Transitions:
+ * <pre>
+ *   AVAILABLE(g) --claim, CAS--&gt; LENT(g) --close, CAS--&gt; RETURNING(g) --store--&gt; AVAILABLE(g + 1)
+ *   AVAILABLE, RETURNING (by their owner) or LENT (by the leak handler, handle collected) --&gt; DEAD
+ * </pre>
+ * A loan's handle keeps the {@code LENT(g)} stamp it was lent under. Claiming and ending a loan
+ * are compare-and-sets, so exactly one claimer wins an idle object and exactly one close ends a
+ * loan; a stale handle (however often the object was lent since) never matches again. The pool
+ * derives its acquire and release counts from the stamps, so counting costs nothing per
+ * operation.
  *
- * <p>Stamp writes happen only in {@link #lend()} (by the thread that took the slot out of the
- * idle structures, which own it exclusively at that point), {@link #release(long)} and
- * {@link #releaseLeaked()}. Thread-safe in that sense.
+ * <p>A slot has a <em>home</em>, a position in one stripe's array where it stays while idle and
+ * lent (claimers find it there), or none: then it is idle only on the pool's overflow stack.
+ * Handles are new per loan and never recycled; the slot lives as long as its object.
  *
  * @param <T> the type of the object
  */
 final class ObjectSlot<T> {
+
+    static final int AVAILABLE = 0;
+    static final int LENT = 1;
+    static final int RETURNING = 2;
+    static final int DEAD = 3;
+    private static final int STATE = 3;
 
     private static final VarHandle STAMP;
 
@@ -35,58 +48,144 @@ final class ObjectSlot<T> {
     final StripedObjectPool<T> pool;
     /** The pooled object; never {@code null}. */
     final T object;
-    /** Odd while lent, even while idle or on its way back; accessed through {@link #STAMP}. */
+    /**
+     * The stripe array this slot has its home position in, or {@code null}. Written once by the
+     * creator before the first loan ends; read by the owner of a loan.
+     */
+    Object[] home;
+    /** The index of the home position in {@link #home}. */
+    int position;
+    /**
+     * The live loan's leak-tracking record, or {@code null} if it is not tracked. Written by the
+     * thread that lends (before the handle is returned) and by the one that ends the loan (after
+     * its compare-and-set), so only by the loan's owner.
+     */
+    LeakTracker.Tracked tracked;
+    /** {@code 4 * completed loans + state}; accessed through {@link #STAMP}. */
     @SuppressWarnings("unused")
     private long stamp;
 
+    /**
+     * Creates the slot of a new object, lent to its creator: {@code LENT(0)}.
+     *
+     * @param pool   the pool
+     * @param object the object
+     */
     ObjectSlot(StripedObjectPool<T> pool, T object) {
         this.pool = pool;
         this.object = object;
+        STAMP.setRelease(this, (long) LENT);
     }
 
     /**
-     * Starts a loan. The caller must own the slot exclusively (it just took it from an idle
-     * structure under that structure's guard, or made it): no one else writes the stamp then.
+     * The stamp now; a volatile read (a plain load on x86).
      *
-     * @return the loan's (odd) stamp
+     * @return the stamp
      */
-    long lend() {
-        // A plain read is enough: the last release's CAS happens-before the push under a stripe
-        // guard that this thread acquired to take the slot. The release store publishes the new
-        // stamp to stale handles read on other threads; no fence is needed on the hot path.
-        long next = (long) STAMP.get(this) + 1;
-        STAMP.setRelease(this, next);
-        return next;
+    long stamp() {
+        return (long) STAMP.getVolatile(this);
     }
 
     /**
-     * Whether the loan with {@code stamp} is still live.
+     * Claims the object if it is idle.
      *
-     * @param loan a stamp {@link #lend()} returned
-     * @return {@code true} until that loan is released
+     * @return the new loan's stamp ({@code LENT(g)}, never 0), or 0 if it was not idle or
+     *         another thread claimed it first
+     */
+    long claim() {
+        long s = (long) STAMP.getVolatile(this);
+        if ((s & STATE) != AVAILABLE || !STAMP.compareAndSet(this, s, s + 1)) {
+            return 0;
+        }
+        return s + 1;
+    }
+
+    /**
+     * Whether the loan with stamp {@code loan} is still live.
+     *
+     * @param loan a stamp {@link #claim()} returned
+     * @return {@code true} until that loan is closed
      */
     boolean isLive(long loan) {
         return (long) STAMP.getAcquire(this) == loan;
     }
 
     /**
-     * Ends the loan with {@code stamp}, if it is still live. Exactly one of any concurrent calls
-     * with the same stamp succeeds.
+     * Ends the loan with stamp {@code loan} if it is live: {@code LENT(g) -> RETURNING(g)}.
+     * Exactly one of concurrent calls with one stamp succeeds; the caller then owns the slot.
      *
-     * @param loan a stamp {@link #lend()} returned
+     * @param loan a loan's stamp
      * @return {@code true} if this call ended the loan
      */
-    boolean release(long loan) {
+    boolean beginReturn(long loan) {
         return STAMP.compareAndSet(this, loan, loan + 1);
     }
 
     /**
-     * Ends whatever loan is live because its handle was collected unclosed.
-     *
-     * @return {@code true} if a loan was live and this call ended it
+     * Makes a returning object idle again: {@code RETURNING(g) -> AVAILABLE(g + 1)}, with a
+     * release store (free on x86) that publishes the reset object to its next claimer. Called by
+     * the slot's owner.
      */
-    boolean releaseLeaked() {
+    void finishReturn() {
+        STAMP.setRelease(this, (long) STAMP.get(this) + (AVAILABLE + 4 - RETURNING));
+    }
+
+    /**
+     * Marks a slot its caller owns (returning, or an idle one it took off the overflow stack) as
+     * dropped.
+     *
+     * @return the stamp before
+     */
+    long killOwned() {
+        long s = (long) STAMP.get(this);
+        STAMP.setVolatile(this, (s & ~STATE) | DEAD);
+        return s;
+    }
+
+    /**
+     * Drops the object if it is idle, or if it is lent and {@code lentToo} (the leak handler:
+     * the loan's handle is gone).
+     *
+     * @param lentToo whether a lent slot may be killed too
+     * @return the stamp before, or -1 if the slot was in another state, or another thread won
+     */
+    long kill(boolean lentToo) {
         long s = (long) STAMP.getVolatile(this);
-        return (s & 1) != 0 && STAMP.compareAndSet(this, s, s + 1);
+        long state = s & STATE;
+        if ((state == AVAILABLE || lentToo && state == LENT) && STAMP.compareAndSet(this, s, (s & ~STATE) | DEAD)) {
+            return s;
+        }
+        return -1;
+    }
+
+    /**
+     * Loans started by a stamp.
+     *
+     * @param stamp a stamp
+     * @return the loans that stamp says were started
+     */
+    static long started(long stamp) {
+        long state = stamp & STATE;
+        return (stamp >>> 2) + (state == LENT || state == RETURNING ? 1 : 0);
+    }
+
+    /**
+     * Loans ended by a stamp.
+     *
+     * @param stamp a stamp
+     * @return the loans that stamp says were closed
+     */
+    static long ended(long stamp) {
+        return (stamp >>> 2) + ((stamp & STATE) == RETURNING ? 1 : 0);
+    }
+
+    /**
+     * The state of a stamp.
+     *
+     * @param stamp a stamp
+     * @return {@link #AVAILABLE}, {@link #LENT}, {@link #RETURNING} or {@link #DEAD}
+     */
+    static int state(long stamp) {
+        return (int) (stamp & STATE);
     }
 }

@@ -21,8 +21,12 @@ public final class SizeClasses {
     static final int SMALL_CLASSES = 16;
     /** Size classes per doubling above 256 bytes. */
     static final int PER_DOUBLING = 8;
-    /** Slabs hold up to this many bytes, unless one block is larger. */
-    static final int SLAB_TARGET = 128 * 1024;
+    /**
+     * Slabs hold up to this many bytes, unless one block is larger. Small, so that one live lease
+     * pins little idle memory (a slab is freed only when all its blocks are idle) at the cost of one
+     * {@code allocateDirect} per 64 KiB carved.
+     */
+    static final int SLAB_TARGET = 64 * 1024;
     /** At most this many blocks per slab (bounds the metadata of tiny classes). */
     static final int MAX_BLOCKS_PER_SLAB = 256;
     /** A magazine half holds up to this many bytes of blocks. */

@@ -15,6 +15,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -22,21 +24,29 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The {@link ObjectPool} implementation: idle objects in striped, bounded, CAS-guarded stacks
- * ({@link ObjectStripe}, a few slots each, the stripe picked by {@link Stripes#current()}) plus
- * one shared overflow stack holding the rest of {@code maxIdle}.
+ * The {@link ObjectPool} implementation: objects live in home positions in striped arrays (a few
+ * per stripe, the stripe picked by {@link Stripes#current()}), with a shared overflow stack for
+ * idle objects beyond them.
  *
- * <p>Acquire pops from the caller's stripe; if that is empty (or busy) it tries the overflow,
- * then the other stripes, then makes a new object under the {@code maxTotal} permit count, then
- * fails or waits ({@link ReleaseSignal}). Release pushes to the caller's stripe, else the overflow,
- * else another stripe with room, else drops the object. So a thread that acquires and releases
- * touches only its own stripe's cache lines, and no idle object is stranded: an acquire finds any
- * idle object before it makes one or reports exhaustion.
+ * <p><b>Claiming in place.</b> An object with a home stays there while it is lent and idle; its
+ * {@link ObjectSlot} stamp says which. Acquire scans the caller's stripe for an idle object and
+ * claims it with one compare-and-set on its stamp; close ends the loan with one compare-and-set
+ * and, after reset and validation, makes it idle again with a release store. So an acquire and a
+ * close cost two atomic operations and touch only the object's own cache line and the stripe's
+ * array, which holds references only and is written only when objects are made or dropped.
+ * There is no lock on this path, and no counter to update: the stamps count the loans.
  *
- * <p>Counters: reuses and releases are plain per-stripe fields written under the stripe's guard
- * (free on the hot path) and summed on read; the rarer events (objects made, dropped, exhausted)
- * use atomics on their own slow paths. {@code live} (objects alive: idle, lent, being made) is
- * the {@code maxTotal} permit count; it changes only when an object is made or dropped.
+ * <p><b>Misses.</b> When the caller's stripe has no idle object the acquire tries the overflow
+ * stack, then the other stripes, then makes a new object under the {@code maxTotal} permit count
+ * (giving it a free home position if there is one: the caller's stripe first), then fails or
+ * waits ({@link ReleaseSignal}). An object without a home goes to the overflow stack on release,
+ * or is dropped if that is full. Home positions plus the overflow's capacity equal
+ * {@code maxIdle}, so no more than {@code maxIdle} objects are ever idle.
+ *
+ * <p><b>Counters.</b> Loans started and ended are summed from the stamps of the live objects (a
+ * registry updated only when objects are made or dropped) plus those folded in from dropped
+ * objects; objects made, dropped and refused ({@code exhausted}) are atomics on their own slow
+ * paths.
  *
  * <p>Thread-safe.
  *
@@ -44,10 +54,29 @@ import java.util.function.Supplier;
  */
 public final class StripedObjectPool<T> implements ObjectPool<T> {
 
-    /** Idle slots per stripe at most: a few, so a stripe's stack stays within a cache line or two. */
-    static final int SLOTS_PER_STRIPE = 4;
+    /**
+     * The longest a waiting acquire sleeps before it looks again by itself. A release of a homed
+     * object publishes it with a release store and then reads the waiter count, with no StoreLoad
+     * fence between (a fence costs as much as a compare-and-set: 10-20 ns on the machine the
+     * benchmarks ran on, a third of an acquire+close). So a release racing with a waiter's
+     * registration may not wake it; the waiter then finds the object within this bound.
+     */
+    static final long WAIT_SLICE_NANOS = 10_000_000L;
+
+    /** Home positions per stripe at most: a few, so a scan stays within one cache line. */
+    static final int HOMES_PER_STRIPE = 4;
 
     private static final System.Logger LOG = System.getLogger("io.memkit.pools.ObjectPool");
+    private static final VarHandle HOME = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(StripedObjectPool.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String name;
     private final Supplier<? extends T> factory;
@@ -64,44 +93,42 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     /** {@code false} under {@link LeakDetection#OFF}: one predictable branch per acquire. */
     private final boolean tracking;
 
-    private final ObjectStripe[] stripes;
+    /** Per stripe, the home positions {@code [PAD, PAD + homesPerStripe)}, padded on both sides. */
+    private final Object[][] homes;
+    private final int homesPerStripe;
     private final int mask;
-    private final ObjectStripe overflow;
+    private final GuardedSlotStack overflow;
     private final ReleaseSignal signal = new ReleaseSignal();
 
+    /** Every live object's slot: the stamps to sum for the counters, the objects to drop on close. */
+    private final Set<ObjectSlot<T>> alive = ConcurrentHashMap.newKeySet();
     /** Objects alive: idle, lent, or being made; the {@code maxTotal} permits. */
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicLong peakLive = new AtomicLong();
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong discarded = new AtomicLong();
-    /** Releases that dropped their object rather than keep it (the others are counted per stripe). */
-    private final AtomicLong releasesDropped = new AtomicLong();
     private final AtomicLong exhausted = new AtomicLong();
+    /** Loans started and ended by objects no longer alive. */
+    private final AtomicLong startedByDropped = new AtomicLong();
+    private final AtomicLong endedByDropped = new AtomicLong();
 
-    /** Set once by {@link #close()}; read on every acquire and, under a stripe guard, on every release. */
+    /** Set once by {@link #close()}; read on every acquire and after every loan's end. */
     private volatile boolean closed;
 
-    private static final VarHandle CLOSED;
-
-    static {
-        try {
-            CLOSED = MethodHandles.lookup().findVarHandle(StripedObjectPool.class, "closed", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Where a stripe's home positions start: keeps neighbouring stripes' arrays off its line. */
+    static final int PAD = 16;
 
     /**
      * Creates a pool; {@link ObjectPoolBuilder} checks the arguments and registers it.
      *
-     * @param name         the pool's name
-     * @param factory      makes objects
-     * @param reset        runs on release, or {@code null}
-     * @param validate     decides on release whether to keep, or {@code null}
-     * @param maxIdle      cap on idle objects, {@code >= 0}
-     * @param maxTotal     cap on objects alive, {@code >= 1}
-     * @param policy       what an exhausted acquire does
-     * @param timeout      how long WAIT waits
+     * @param name          the pool's name
+     * @param factory       makes objects
+     * @param reset         runs on release, or {@code null}
+     * @param validate      decides on release whether to keep, or {@code null}
+     * @param maxIdle       cap on idle objects, {@code >= 0}
+     * @param maxTotal      cap on objects alive, {@code >= 1}
+     * @param policy        what an exhausted acquire does
+     * @param timeout       how long WAIT waits
      * @param leakDetection how many loans to track
      */
     StripedObjectPool(String name, Supplier<? extends T> factory, Consumer<? super T> reset,
@@ -119,13 +146,17 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         this.tracker = new LeakTracker(describe(), leakDetection, this::onLeak);
         this.tracking = leakDetection != LeakDetection.OFF;
         int count = Stripes.COUNT;
-        int perStripe = Math.min(SLOTS_PER_STRIPE, maxIdle / count);
-        this.stripes = new ObjectStripe[count];
+        // Homes are held by lent objects too. Where maxIdle < maxTotal, more objects can be lent
+        // than there are homes, and those without one stay idle only on the overflow: keep at
+        // least half of maxIdle there, so that long loans of homed objects don't leave releases
+        // of the others nowhere to go.
+        this.homesPerStripe = Math.min(HOMES_PER_STRIPE, maxIdle / (maxIdle < maxTotal ? 2 * count : count));
+        this.homes = new Object[count][];
         for (int i = 0; i < count; i++) {
-            stripes[i] = new ObjectStripe(perStripe);
+            homes[i] = new Object[PAD + homesPerStripe + PAD];
         }
         this.mask = count - 1;
-        this.overflow = new ObjectStripe(maxIdle - perStripe * count);
+        this.overflow = new GuardedSlotStack(maxIdle - homesPerStripe * count);
     }
 
     // ---------------------------------------------------------------- acquire
@@ -135,17 +166,19 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         if (closed) {
             throw closedException(name);
         }
-        int home = Stripes.current();
-        ObjectSlot<T> slot = null;
-        ObjectStripe own = stripes[home];
-        if (own.tryLock()) {
-            slot = cast(own.popLocked());
-            own.unlock();
+        Object[] mine = homes[Stripes.current()];
+        for (int i = PAD, end = PAD + homesPerStripe; i < end; i++) {
+            ObjectSlot<T> slot = cast(HOME.getAcquire(mine, i));
+            long loan;
+            if (slot != null && (loan = slot.claim()) != 0) {
+                return lend(slot, loan);
+            }
         }
-        if (slot == null) {
-            slot = acquireSlow(home);
-        }
-        PooledObject<T> handle = new PooledObject<>(slot, slot.lend());
+        return acquireSlow();
+    }
+
+    private PooledObject<T> lend(ObjectSlot<T> slot, long loan) {
+        PooledObject<T> handle = new PooledObject<>(slot, loan);
         if (tracking && tracker.sample()) {
             handle.track(tracker);
         }
@@ -157,8 +190,9 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         return (ObjectSlot<T>) slot;
     }
 
-    /** The caller's stripe was empty or busy: look everywhere, make one, or fail or wait. */
-    private ObjectSlot<T> acquireSlow(int home) {
+    /** The caller's stripe had no idle object: look everywhere, make one, or fail or wait. */
+    private Pooled<T> acquireSlow() {
+        int home = Stripes.current();
         ObjectSlot<T> slot = tryTake(home, false);
         if (slot == null && tracking && tracker.expunge() > 0) {
             slot = tryTake(home, false); // a leak just freed a permit
@@ -166,51 +200,64 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         if (slot == null) {
             slot = exhausted(home);
         }
-        return slot;
+        return lend(slot, slot.stamp());
     }
 
     /**
      * One non-blocking try: an idle object from anywhere, else a new one if a permit is free.
      *
-     * <p>With {@code thorough}, every stack is locked and looked at; without, stacks that look
-     * empty are skipped. The WAIT retry is thorough because that is what makes its wake-ups
-     * reliable: a waiter announces itself before its thorough try, and takes each stack's guard;
-     * a release pushes under the same guard and reads the waiter count after it. Whichever took
-     * the guard first, either the waiter sees the object or the releaser sees the waiter.
+     * <p>With {@code thorough}, the overflow is locked even if it looks empty: the WAIT retry is
+     * thorough so that a release to the overflow (a push under its guard, then a read of the
+     * waiter count) always wakes or is seen by a waiter (which announces itself, then takes the
+     * guard). A release of a homed object may race unseen with a waiter's announcement; see
+     * {@link #WAIT_SLICE_NANOS}.
      *
-     * @return a slot owned by the caller, or {@code null}
+     * @return a slot lent to the caller, or {@code null}
      * @throws IllegalStateException if the pool is closed
      */
     private ObjectSlot<T> tryTake(int home, boolean thorough) {
         if (closed) {
             throw closedException(name);
         }
-        ObjectSlot<T> slot = popFrom(stripes[home], thorough);
-        if (slot == null) {
-            slot = popFrom(overflow, thorough);
+        ObjectSlot<T> slot = claimIn(homes[home]);
+        if (slot == null && (thorough || overflow.sizeRacy() > 0)) {
+            slot = popOverflow();
         }
         for (int i = 1; slot == null && i <= mask; i++) {
-            slot = popFrom(stripes[(home + i) & mask], thorough);
+            slot = claimIn(homes[(home + i) & mask]);
         }
-        return slot != null ? slot : create();
+        return slot != null ? slot : create(home);
     }
 
-    private ObjectSlot<T> popFrom(ObjectStripe stripe, boolean thorough) {
-        if (!thorough && stripe.sizeRacy() == 0) {
-            return null;
+    private ObjectSlot<T> claimIn(Object[] stripe) {
+        for (int i = PAD, end = PAD + homesPerStripe; i < end; i++) {
+            ObjectSlot<T> slot = cast(HOME.getAcquire(stripe, i));
+            if (slot != null && slot.claim() != 0) {
+                return slot;
+            }
         }
-        stripe.lock();
-        ObjectSlot<T> slot = cast(stripe.popLocked());
-        stripe.unlock();
-        return slot;
+        return null;
+    }
+
+    private ObjectSlot<T> popOverflow() {
+        while (true) {
+            overflow.lock();
+            ObjectSlot<T> slot = cast(overflow.popLocked());
+            overflow.unlock();
+            if (slot == null || slot.claim() != 0) {
+                return slot;
+            }
+            // killed by a concurrent close(): it owns the drop; look again
+        }
     }
 
     /**
-     * Makes a new object if fewer than {@code maxTotal} are alive.
+     * Makes a new object if fewer than {@code maxTotal} are alive, and gives it a free home
+     * position if there is one (the caller's stripe first).
      *
-     * @return the new object's slot, or {@code null} if the cap is reached
+     * @return the new object's slot, lent to the caller, or {@code null} if the cap is reached
      */
-    private ObjectSlot<T> create() {
+    private ObjectSlot<T> create(int home) {
         int now;
         do {
             now = live.get();
@@ -234,7 +281,19 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         while ((peak = peakLive.get()) < now + 1 && !peakLive.compareAndSet(peak, now + 1)) {
             // another creator raised the peak meanwhile; look again
         }
-        return new ObjectSlot<>(this, object);
+        ObjectSlot<T> slot = new ObjectSlot<>(this, object);
+        alive.add(slot);
+        for (int s = 0; s <= mask; s++) {
+            Object[] stripe = homes[(home + s) & mask];
+            for (int i = PAD, end = PAD + homesPerStripe; i < end; i++) {
+                if (HOME.getAcquire(stripe, i) == null && HOME.compareAndSet(stripe, i, null, slot)) {
+                    slot.home = stripe;
+                    slot.position = i;
+                    return slot;
+                }
+            }
+        }
+        return slot; // no free home: idle only on the overflow stack
     }
 
     private void givePermitBack() {
@@ -249,8 +308,13 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
             throw exhaustedException("FAIL policy");
         }
         ObjectSlot<T> slot;
+        ReleaseSignal.Attempt<ObjectSlot<T>> attempt = () -> tryTake(home, true);
+        long deadline = System.nanoTime() + timeoutNanos;
         try {
-            slot = signal.retryUntil(() -> tryTake(home, true), timeoutNanos);
+            do {
+                long left = deadline - System.nanoTime();
+                slot = signal.retryUntil(attempt, Math.min(left, WAIT_SLICE_NANOS));
+            } while (slot == null && deadline - System.nanoTime() > 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exhausted.incrementAndGet();
@@ -278,92 +342,130 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     // ---------------------------------------------------------------- release
 
     /**
-     * Takes back a slot whose loan its handle just ended: reset, validate, keep or drop.
+     * Ends a loan and takes its object back: reset, validate, keep or drop. Exactly one of
+     * concurrent calls for one loan gets past the stamp compare-and-set.
      *
-     * @param slot the slot, owned by the caller
+     * <p>Never inlined into {@link PooledObject#close()}, on purpose: close() must stay small once
+     * C2 has compiled it on its own, or C2 refuses to inline it into its callers ("already
+     * compiled into a big method": its code exceeds {@code InlineSmallCode}, 2500 bytes), the
+     * handle then escapes, and every acquire+close allocates it (measured: 24-32 B/op in
+     * ObjectPoolBenchmark.memkit). The user's reset and validation are inlined wherever this
+     * method is, and their size is not ours to bound ({@code StringBuilder.setLength} alone added
+     * about 1.6 KB). C2 never inlines a method of more than {@code FreqInlineSize} (325) bytes
+     * of bytecode; this one is kept above that by holding the whole release path, drop included,
+     * rather than calling helpers for it. {@code StripedObjectPoolTest} checks the size. The cost
+     * is one call per release.
+     *
+     * <p>What reset or validation throw reaches the caller unchanged (the same object, rethrown
+     * after the object was dropped).
+     *
+     * @param slot the slot
+     * @param loan the stamp of the loan the handle holds
+     * @return {@code true} if the loan was tracked for leaks
+     * @throws IllegalStateException if that loan was already ended
      */
-    void giveBack(ObjectSlot<T> slot) {
+    boolean giveBack(ObjectSlot<T> slot, long loan) {
+        if (!slot.beginReturn(loan)) {
+            throw PooledObject.released(slot, "close");
+        }
+        // The caller owns the slot now (RETURNING): no other thread changes it until it is made
+        // available again or dropped.
+        LeakTracker.Tracked leakTracking = slot.tracked;
+        boolean tracked = leakTracking != null;
+        if (tracked) {
+            slot.tracked = null;
+            tracker.untrack(leakTracking);
+        }
         T object = slot.object;
-        if (reset != null) {
+        Throwable failure = null;
+        boolean keep = true;
+        Consumer<? super T> onRelease = reset;
+        if (onRelease != null) {
             try {
-                reset.accept(object);
+                onRelease.accept(object);
             } catch (Throwable t) {
-                drop(slot, true);
-                throw t;
+                failure = t;
+                keep = false;
             }
         }
-        if (validate != null) {
-            boolean keep;
+        Predicate<? super T> check = validate;
+        if (keep && check != null) {
             try {
-                keep = validate.test(object);
+                keep = check.test(object);
             } catch (Throwable t) {
-                drop(slot, true);
-                throw t;
-            }
-            if (!keep) {
-                drop(slot, true);
-                return;
+                failure = t;
+                keep = false;
             }
         }
-        ObjectStripe own = stripes[Stripes.current()];
-        if (own.tryLock()) {
-            // closed is read under the guard: close() sets it before it drains each stack under
-            // the same guard, so either this push is drained or this read sees closed.
-            if (!closed && own.pushLocked(slot)) {
-                own.unlock();
+        // closed is read after the compare-and-set that made this slot RETURNING; close() sets
+        // closed before it looks at the slots and waits for RETURNING ones. So either this read
+        // sees closed, or close() sees this slot RETURNING and waits until it is AVAILABLE.
+        if (keep && !closed) {
+            if (slot.home != null) {
+                slot.finishReturn();
                 signal.signal();
-                return;
+                return tracked;
             }
-            own.unlock();
-        }
-        giveBackSlow(slot);
-    }
-
-    /** The caller's stripe was busy or full, or the pool is closed. */
-    private void giveBackSlow(ObjectSlot<T> slot) {
-        if (!closed) {
-            int home = Stripes.current();
-            if (pushTo(stripes[home], slot, true) || pushTo(overflow, slot, true)) {
-                return;
-            }
-            for (int i = 1; i <= mask; i++) {
-                if (pushTo(stripes[(home + i) & mask], slot, false)) {
-                    return;
+            // No home: to the overflow stack if there is room (closed is read again under its
+            // guard: close() sets closed before it drains the stack under the same guard).
+            if (overflow.capacity > 0) {
+                overflow.lock();
+                boolean pushed = !closed && overflow.pushLocked(slot);
+                if (pushed) {
+                    slot.finishReturn();
+                }
+                overflow.unlock();
+                if (pushed) {
+                    signal.signal();
+                    return tracked;
                 }
             }
         }
-        drop(slot, true);
-    }
-
-    private boolean pushTo(ObjectStripe stripe, ObjectSlot<T> slot, boolean evenIfLooksFull) {
-        if (stripe.capacity == 0 || !evenIfLooksFull && stripe.sizeRacy() >= stripe.capacity) {
-            return false;
+        // Drop it: the same steps as drop(slot, before), written out here (see above).
+        long before = slot.killOwned();
+        if (slot.home != null) {
+            HOME.setRelease(slot.home, slot.position, null);
         }
-        stripe.lock();
-        boolean kept = !closed && stripe.pushLocked(slot);
-        stripe.unlock();
-        if (kept) {
-            signal.signal();
+        alive.remove(slot);
+        startedByDropped.addAndGet(ObjectSlot.started(before));
+        endedByDropped.addAndGet(ObjectSlot.ended(before));
+        discarded.incrementAndGet();
+        live.decrementAndGet();
+        signal.signal();
+        if (object instanceof AutoCloseable) {
+            closeQuietly((AutoCloseable) object);
         }
-        return kept;
+        if (failure != null) {
+            throw PooledObject.<RuntimeException>rethrow(failure);
+        }
+        return tracked;
     }
 
     /**
-     * Drops an object for good: counted, its permit freed (waiters are woken), closed if it is
-     * {@link AutoCloseable}.
+     * Drops an object for good, after its slot was marked {@link ObjectSlot#DEAD} by its owner:
+     * its home freed, its loans folded into the counters, its permit freed (waiters are woken),
+     * the object closed if it is {@link AutoCloseable}.
      *
-     * @param slot     the slot, owned by the caller
-     * @param released {@code true} if this ends a release (counted as one)
+     * @param slot   the slot, owned by the caller and dead
+     * @param before the slot's stamp before it was killed
      */
-    private void drop(ObjectSlot<T> slot, boolean released) {
+    private void drop(ObjectSlot<T> slot, long before) {
+        forget(slot, before);
         discarded.incrementAndGet();
-        if (released) {
-            releasesDropped.incrementAndGet();
-        }
         givePermitBack();
         if (slot.object instanceof AutoCloseable) {
             closeQuietly((AutoCloseable) slot.object);
         }
+    }
+
+    /** Removes a dead slot from its home and the registry, folding its loans into the counters. */
+    private void forget(ObjectSlot<T> slot, long before) {
+        if (slot.home != null) {
+            HOME.setRelease(slot.home, slot.position, null);
+        }
+        alive.remove(slot);
+        startedByDropped.addAndGet(ObjectSlot.started(before));
+        endedByDropped.addAndGet(ObjectSlot.ended(before));
     }
 
     private void closeQuietly(AutoCloseable object) {
@@ -377,13 +479,22 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
 
     /** Leak handler: the handle of a lent slot was collected unclosed. Drop the object, free its permit. */
     private void onLeak(LeakTracker.Tracked leaked) {
-        ObjectSlot<?> slot = (ObjectSlot<?>) leaked.state();
-        // Not closed even if AutoCloseable: whoever leaked the handle may still use the object.
-        if (slot.releaseLeaked()) {
+        ObjectSlot<T> slot = cast(leaked.state());
+        long before = slot.kill(true);
+        if (before >= 0) {
+            slot.tracked = null;
+            // Not closed even if AutoCloseable, nor counted as discarded: whoever leaked the
+            // handle may still use the object. Counted by the tracker as a leak.
+            forget(slot, before);
             givePermitBack();
         }
     }
 
+    /**
+     * The pool's leak tracker; for tests.
+     *
+     * @return the tracker
+     */
     LeakTracker tracker() {
         return tracker;
     }
@@ -404,26 +515,28 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         if (tracking) {
             tracker.expunge();
         }
-        long reused = 0;
-        long releases = 0;
+        long started = 0;
+        long ended = 0;
         long idle = 0;
-        for (int i = 0; i <= stripes.length; i++) {
-            ObjectStripe stripe = i < stripes.length ? stripes[i] : overflow;
-            stripe.lock();
-            reused += stripe.reused;
-            releases += stripe.releases;
-            idle += stripe.size;
-            stripe.unlock();
+        long inUse = 0;
+        for (ObjectSlot<T> slot : alive) {
+            long stamp = slot.stamp();
+            started += ObjectSlot.started(stamp);
+            ended += ObjectSlot.ended(stamp);
+            int state = ObjectSlot.state(stamp);
+            if (state == ObjectSlot.AVAILABLE) {
+                idle++;
+            } else if (state == ObjectSlot.LENT) {
+                inUse++;
+            }
         }
+        // Read after the sum: a slot dropped meanwhile may be counted twice for a moment, never
+        // lost for good. Exact when the pool is quiescent.
+        started += startedByDropped.get();
+        ended += endedByDropped.get();
         long made = created.get();
-        releases += releasesDropped.get();
-        long leaks = tracker.leaks();
-        long acquires = reused + made;
-        // Counters are read one after another: between two reads another thread may acquire and
-        // release, so mid-flight the difference can dip below zero for a moment.
-        long inUse = Math.max(0, acquires - releases - leaks);
-        return new ObjectPoolStats(acquires, releases, made, reused, discarded.get(), idle, inUse,
-                peakLive.get(), exhausted.get(), leaks);
+        return new ObjectPoolStats(started, ended, made, Math.max(0, started - made), discarded.get(), idle, inUse,
+                peakLive.get(), exhausted.get(), tracker.leaks());
     }
 
     @Override
@@ -461,20 +574,43 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
             return; // closed before, or another thread is closing it now
         }
         Instruments.unregister(this);
-        List<Object> idle = new ArrayList<>();
-        for (int i = 0; i <= stripes.length; i++) {
-            ObjectStripe stripe = i < stripes.length ? stripes[i] : overflow;
-            stripe.lock();
-            stripe.drainLocked(idle);
-            stripe.unlock();
+        List<Object> stacked = new ArrayList<>();
+        overflow.lock();
+        overflow.drainLocked(stacked);
+        overflow.unlock();
+        for (Object o : stacked) {
+            dropIdle(cast(o));
         }
-        for (Object slot : idle) {
-            drop(cast(slot), false);
+        for (ObjectSlot<T> slot : alive) {
+            dropIdle(slot);
         }
         if (tracking) {
             tracker.expunge();
         }
         signal.signal(); // waiters retry, see closed and throw
+    }
+
+    /**
+     * Drops a slot if it is idle; waits while it is being returned (its releaser will find the
+     * pool closed or make it idle: both end soon); leaves it alone if it is lent (its holder's
+     * close will drop it) or dead.
+     */
+    private void dropIdle(ObjectSlot<T> slot) {
+        while (true) {
+            long stamp = slot.stamp();
+            int state = ObjectSlot.state(stamp);
+            if (state == ObjectSlot.AVAILABLE) {
+                long before = slot.kill(false);
+                if (before >= 0) {
+                    drop(slot, before);
+                    return;
+                }
+            } else if (state == ObjectSlot.RETURNING) {
+                Thread.yield();
+            } else {
+                return;
+            }
+        }
     }
 
     /**

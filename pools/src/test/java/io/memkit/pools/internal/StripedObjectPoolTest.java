@@ -570,6 +570,28 @@ class StripedObjectPoolTest {
     }
 
     @Test
+    void aLeakedObjectWithAHomeGivesBothHomeAndPermitBack() throws Exception {
+        int cap = Stripes.COUNT * StripedObjectPool.HOMES_PER_STRIPE; // every object gets a home
+        ObjectPool<Resource> pool = track(resources().maxTotal(cap).maxIdle(cap).whenExhausted(Exhausted.FAIL)
+                .leakDetection(LeakDetection.PARANOID).build());
+        Resource leakedObject = LeakyObjectHolder.acquireAndDrop(pool);
+        collectUntil(() -> pool.stats().leaksDetected() == 1, "the dropped handle was not reported");
+        List<Pooled<Resource>> held = new ArrayList<>();
+        for (int i = 0; i < cap; i++) { // all permits are free again, and no home is blocked
+            held.add(pool.acquire());
+            assertThat(held.get(i).get()).isNotSameAs(leakedObject);
+        }
+        assertThatThrownBy(pool::acquire).isInstanceOf(PoolExhaustedException.class);
+        held.forEach(Pooled::close);
+        ObjectPoolStats s = stats(pool);
+        assertThat(s.idle()).isEqualTo(cap);
+        assertThat(s.inUse()).isZero();
+        assertThat(s.acquires()).isEqualTo(cap + 1L);
+        assertThat(s.releases()).isEqualTo(cap);
+        assertThat(s.created() - s.discarded() - s.leaksDetected()).isEqualTo(s.idle());
+    }
+
+    @Test
     void closedLoansAreNeverReportedAsLeaks() throws Exception {
         ObjectPool<Resource> pool = track(resources().leakDetection(LeakDetection.PARANOID).build());
         for (int i = 0; i < 100; i++) {

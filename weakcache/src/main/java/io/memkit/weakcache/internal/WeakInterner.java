@@ -23,9 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * and is rebuilt to 1/2 full, so it holds between 4/3 and 2 slots (4 bytes each) per entry: at
  * most 40 bytes per live entry, keys excluded. It shrinks when it falls under 1/8 full.
  *
- * <p>Reads: a hit loads the segment's table (volatile), probes with acquire loads (entries are
- * published with release stores, so a reader sees a fully built entry), and compares the stored
- * hash before calling {@code equals}. A reader racing with a write may miss an entry that is being
+ * <p>Reads: a hit loads the segment's table (volatile), probes with plain loads (see
+ * {@link Segment#find}), and compares the stored hash before calling {@code equals}. A reader racing with a write may miss an entry that is being
  * moved; it then takes the lock and searches again, and only that locked search may decide that
  * the sample is new. So two threads interning equal new objects serialize on the segment lock and
  * the second finds the first's entry.
@@ -122,8 +121,10 @@ public final class WeakInterner<T> implements Interner<T> {
             collected += segment.collected;
             size += segment.count;
         }
-        // Read after the misses: every miss counted was counted as a lookup first, so hits >= 0.
-        long lookupCount = lookups.sum();
+        // Read after the misses: every miss counted was counted as a lookup first. Lookups are
+        // counted with plain stores (see StripedCounter), so they may fall short under heavy
+        // concurrency; the floor keeps hits from going negative then.
+        long lookupCount = Math.max(lookups.sum(), misses);
         return new InternerStats(lookupCount, lookupCount - misses, misses, collected, size);
     }
 
@@ -221,8 +222,16 @@ public final class WeakInterner<T> implements Interner<T> {
             return (WeakEntry<T>[]) new WeakEntry<?>[capacity];
         }
 
-        /** Lock-free lookup; {@code null} when not found (which the caller confirms under the lock). */
-        @SuppressWarnings("unchecked")
+        /**
+         * Lock-free lookup; {@code null} when not found (which the caller confirms under the lock).
+         *
+         * <p>Slots are read with plain loads. That is enough: a hit needs the entry's
+         * {@code hash}, a final field (so visible once the entry reference is), and its referent,
+         * which a racy read may see as not yet set; then {@code get()} returns {@code null}, the
+         * lookup misses, and the locked search (ordered by the lock) finds the entry. A plain read
+         * can therefore cost a retry under the lock, never a wrong answer. The volatile read of
+         * {@code table} keeps each call from reusing a table cached by the compiler.
+         */
         T find(T sample, int h) {
             WeakEntry<T>[] t = table;
             int length = t.length;
@@ -230,7 +239,7 @@ public final class WeakInterner<T> implements Interner<T> {
             // The table always has free slots; the bound only guards against probing forever
             // while concurrent removals shift entries around.
             for (int probes = 0; probes < length; probes++) {
-                WeakEntry<T> e = (WeakEntry<T>) SLOTS.getAcquire(t, i);
+                WeakEntry<T> e = t[i];
                 if (e == null) {
                     return null;
                 }

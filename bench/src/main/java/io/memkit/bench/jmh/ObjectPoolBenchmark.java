@@ -1,0 +1,233 @@
+package io.memkit.bench.jmh;
+
+import io.memkit.pools.Exhausted;
+import io.memkit.pools.LeakDetection;
+import io.memkit.pools.ObjectPool;
+import io.memkit.pools.Pooled;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.pool2.BasePooledObjectFactory;
+import org.apache.commons.pool2.PooledObject;
+import org.apache.commons.pool2.impl.DefaultPooledObject;
+import org.apache.commons.pool2.impl.GenericObjectPool;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import stormpot.Allocator;
+import stormpot.Expiration;
+import stormpot.Pool;
+import stormpot.Slot;
+import stormpot.Timeout;
+
+/**
+ * Scratch objects: borrow a {@code StringBuilder(256)}, append a few fields, consume the result,
+ * give it back. memkit's {@link ObjectPool} against a fresh {@code new StringBuilder(256)} per call
+ * (once where the JIT may remove it, once where it escapes), commons-pool2's
+ * {@code GenericObjectPool}, Stormpot 3.2 and a pool made of a {@link ConcurrentLinkedQueue}.
+ *
+ * <p>Run on 1 and 2 threads, with the GC profiler to see bytes per operation:
+ * {@code java -jar bench/target/memkit-bench.jar jmh ObjectPoolBenchmark -t 1 -prof gc} and again
+ * with {@code -t 2}. Every pool resets the builder ({@code setLength(0)}) before reuse, so all do
+ * the same work; all pools are shared by the benchmark threads.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class ObjectPoolBenchmark {
+
+    static final int CAPACITY = 256;
+    static final String KEY = "user=";
+
+    /** The pools, shared by all benchmark threads. */
+    @State(Scope.Benchmark)
+    public static class Pools {
+        ObjectPool<StringBuilder> memkit;
+        ObjectPool<StringBuilder> memkitSampled;
+        GenericObjectPool<StringBuilder> commons;
+        Pool<stormpot.Pooled<StringBuilder>> stormpot;
+        final ConcurrentLinkedQueue<StringBuilder> queue = new ConcurrentLinkedQueue<>();
+        final Timeout timeout = new Timeout(10, TimeUnit.SECONDS);
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            memkit = ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-off")
+                    .reset(sb -> sb.setLength(0)).leakDetection(LeakDetection.OFF).maxTotal(64)
+                    .whenExhausted(Exhausted.WAIT).build();
+            memkitSampled = ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-sampled")
+                    .reset(sb -> sb.setLength(0)).leakDetection(LeakDetection.SAMPLED).maxTotal(64).build();
+            GenericObjectPoolConfig<StringBuilder> config = new GenericObjectPoolConfig<>();
+            config.setMaxTotal(64);
+            config.setMaxIdle(64);
+            config.setJmxEnabled(false);
+            commons = new GenericObjectPool<>(new BasePooledObjectFactory<StringBuilder>() {
+                @Override
+                public StringBuilder create() {
+                    return new StringBuilder(CAPACITY);
+                }
+
+                @Override
+                public PooledObject<StringBuilder> wrap(StringBuilder sb) {
+                    return new DefaultPooledObject<>(sb);
+                }
+
+                @Override
+                public void passivateObject(PooledObject<StringBuilder> p) {
+                    p.getObject().setLength(0);
+                }
+            }, config);
+            stormpot = Pool.from(new Allocator<stormpot.Pooled<StringBuilder>>() {
+                @Override
+                public stormpot.Pooled<StringBuilder> allocate(Slot slot) {
+                    return new stormpot.Pooled<>(slot, new StringBuilder(CAPACITY));
+                }
+
+                @Override
+                public void deallocate(stormpot.Pooled<StringBuilder> poolable) {
+                    // nothing to free
+                }
+            }).setSize(64).setExpiration(Expiration.never()).build();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws InterruptedException {
+            memkit.close();
+            memkitSampled.close();
+            commons.close();
+            stormpot.shutdown().await(new Timeout(10, TimeUnit.SECONDS));
+        }
+    }
+
+    /** Per-thread input, so that the appended value is not a constant. */
+    @State(Scope.Thread)
+    public static class Input {
+        int id;
+    }
+
+    private static int fill(StringBuilder sb, Input in) {
+        sb.append(KEY).append(in.id++).append(";role=").append('x');
+        return sb.length();
+    }
+
+    /** Baseline: a fresh builder per call that does not escape, so the JIT may remove it. */
+    @Benchmark
+    public int newPerCall(Input in) {
+        return fill(new StringBuilder(CAPACITY), in);
+    }
+
+    /** Baseline: a fresh builder per call that escapes to the Blackhole, as one stored or passed on does. */
+    @Benchmark
+    public void newPerCallEscaping(Input in, Blackhole bh) {
+        StringBuilder sb = new StringBuilder(CAPACITY);
+        fill(sb, in);
+        bh.consume(sb);
+    }
+
+    /** memkit, leak detection OFF: the handle stays inside try-with-resources. */
+    @Benchmark
+    public int memkit(Pools pools, Input in) {
+        try (Pooled<StringBuilder> sb = pools.memkit.acquire()) {
+            return fill(sb.get(), in);
+        }
+    }
+
+    /**
+     * memkit, leak detection OFF, acquire and close around a body the JIT inlines whole (reading
+     * the builder's length): the handle's cost alone. Where the body makes a call the JIT does not
+     * inline, as {@link #memkit} does with {@code StringBuilder.append}, JDK 17 keeps the handle
+     * alive on the try block's exceptional exit (24 B/op); later JDKs prune that exit.
+     */
+    @Benchmark
+    public int memkitAcquireCloseOnly(Pools pools) {
+        try (Pooled<StringBuilder> sb = pools.memkit.acquire()) {
+            return sb.get().length();
+        }
+    }
+
+    /** Stormpot claim and release around the same trivial body, to compare with the one above. */
+    @Benchmark
+    public int stormpotClaimReleaseOnly(Pools pools) throws InterruptedException {
+        stormpot.Pooled<StringBuilder> p = pools.stormpot.claim(pools.timeout);
+        try {
+            return p.object.length();
+        } finally {
+            p.release();
+        }
+    }
+
+    /** memkit, leak detection OFF, with the builder itself handed to the Blackhole while held. */
+    @Benchmark
+    public void memkitObjectEscapes(Pools pools, Input in, Blackhole bh) {
+        try (Pooled<StringBuilder> sb = pools.memkit.acquire()) {
+            fill(sb.get(), in);
+            bh.consume(sb.get());
+        }
+    }
+
+    /** memkit, leak detection OFF, with the handle escaping to the Blackhole: one handle per call. */
+    @Benchmark
+    public void memkitHandleEscapes(Pools pools, Input in, Blackhole bh) {
+        try (Pooled<StringBuilder> sb = pools.memkit.acquire()) {
+            fill(sb.get(), in);
+            bh.consume(sb);
+        }
+    }
+
+    /** memkit with the default leak detection (SAMPLED: about one acquire in 128 captures its stack). */
+    @Benchmark
+    public int memkitSampled(Pools pools, Input in) {
+        try (Pooled<StringBuilder> sb = pools.memkitSampled.acquire()) {
+            return fill(sb.get(), in);
+        }
+    }
+
+    /** commons-pool2 GenericObjectPool borrow and return. */
+    @Benchmark
+    public int commonsPool2(Pools pools, Input in) throws Exception {
+        StringBuilder sb = pools.commons.borrowObject();
+        try {
+            return fill(sb, in);
+        } finally {
+            pools.commons.returnObject(sb);
+        }
+    }
+
+    /** Stormpot 3.2 claim and release (the builder is reset by hand: Stormpot has no reset hook). */
+    @Benchmark
+    public int stormpot(Pools pools, Input in) throws InterruptedException {
+        stormpot.Pooled<StringBuilder> p = pools.stormpot.claim(pools.timeout);
+        try {
+            return fill(p.object, in);
+        } finally {
+            p.object.setLength(0);
+            p.release();
+        }
+    }
+
+    /** A ConcurrentLinkedQueue as the pool: poll or make, offer back. */
+    @Benchmark
+    public int concurrentLinkedQueue(Pools pools, Input in) {
+        StringBuilder sb = pools.queue.poll();
+        if (sb == null) {
+            sb = new StringBuilder(CAPACITY);
+        }
+        try {
+            return fill(sb, in);
+        } finally {
+            sb.setLength(0);
+            pools.queue.offer(sb);
+        }
+    }
+}
