@@ -88,7 +88,12 @@ public final class ReportCommand {
             err.println("memkit report: " + e.getMessage());
             return 2;
         }
-        Report report = runScenarios(chosen, quick ? Settings.forQuick() : Settings.forFull(), err::println);
+        Report measured = runScenarios(chosen, quick ? Settings.forQuick() : Settings.forFull(), err::println);
+        List<String[]> env = new ArrayList<>();
+        env.add(new String[] {"command", ("java -jar bench/target/memkit-bench.jar " + String.join(" ", args)).trim()});
+        env.addAll(measured.environment());
+        Report report = new Report(measured.generatedAt(), measured.mode(), env, measured.scenarios(),
+                measured.instruments(), measured.seconds());
         out.println();
         out.println("memkit memory-savings report (" + report.mode() + ", " + envValue(report, "java") + ", "
                 + envValue(report, "cores") + " cores)");
