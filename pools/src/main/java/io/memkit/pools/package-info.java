@@ -1,6 +1,7 @@
 /**
  * Bounded pools: {@link io.memkit.pools.BufferPool} leases direct memory as
- * {@link io.memkit.pools.PooledBuffer}s, {@code ObjectPool} reuses objects.
+ * {@link io.memkit.pools.PooledBuffer}s, {@link io.memkit.pools.ObjectPool} lends reusable objects
+ * as {@link io.memkit.pools.Pooled} handles.
  *
  * <p>Both pools are bounded ({@code maxBytes} / {@code maxTotal}), fail or wait when exhausted
  * ({@link io.memkit.pools.Exhausted}), track leaks ({@link io.memkit.pools.LeakDetection}), keep

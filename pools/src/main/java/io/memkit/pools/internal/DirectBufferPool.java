@@ -9,7 +9,9 @@ import io.memkit.pools.LeakReport;
 import io.memkit.pools.LeaseInfo;
 import io.memkit.pools.PoolExhaustedException;
 import io.memkit.pools.PooledBuffer;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -49,6 +51,16 @@ public final class DirectBufferPool implements BufferPool {
     private static final System.Logger LOG = System.getLogger("io.memkit.pools");
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
     private static final VarHandle ARENAS = MethodHandles.arrayElementVarHandle(SizeClassArena[].class);
+    private static final MethodHandle TRACK;
+
+    static {
+        try {
+            TRACK = MethodHandles.lookup().findVirtual(DirectBufferPool.class, "track",
+                    MethodType.methodType(LeakAnchor.class, Block.class, long.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String name;
     private final long maxBytes;
@@ -63,6 +75,12 @@ public final class DirectBufferPool implements BufferPool {
     private final LeakTracker tracker;
     /** False under LeakDetection.OFF: the acquire path then skips the tracker entirely. */
     private final boolean tracking;
+    /**
+     * {@link #track} as a handle in an instance field, which C2 does not treat as a constant, so
+     * it cannot inline the call: the tracked path (stack capture, tracker set) never bloats the
+     * compiled acquire (see {@link #acquireSlow}). One indirect call per tracked acquire.
+     */
+    private final MethodHandle trackOutOfLine = TRACK;
     private final Stripe[] stripes;
     /** Per size class, made on first use. */
     private final SizeClassArena[] arenas;
@@ -129,25 +147,42 @@ public final class DirectBufferPool implements BufferPool {
 
     @Override
     public PooledBuffer acquire(int capacity) {
-        Block b;
-        if (capacity >= 0 && capacity <= pooledLimit) {
-            int sizeClass = SizeClasses.classOf(capacity);
-            b = popCached(sizeClass);
-            if (b == null) {
-                b = acquirePooledSlow(sizeClass, capacity);
-            }
-        } else {
-            b = acquireDedicated(capacity);
+        Block b = capacity >= 0 && capacity <= pooledLimit ? popCached(SizeClasses.classOf(capacity)) : null;
+        if (b == null) {
+            b = acquireSlow(capacity, true);
         }
         long stamp = b.lease();
         // One allocation site for tracked and untracked handles (see LeakAnchor): the handle never
         // reaches the tracker, so escape analysis can still remove it.
-        LeakAnchor anchor = tracking && tracker.sample() ? track(b, stamp, capacity) : null;
+        LeakAnchor anchor = tracking && tracker.sample() ? trackOutOfLine(b, stamp, capacity) : null;
         return new Lease(b, stamp, capacity, anchor);
     }
 
-    /** The hit path: a block from the caller's stripe, or null (empty, guard busy, or closed). */
+    /**
+     * The hit path: a block from the caller's stripe, or null (empty, guard busy, or closed). Refills
+     * from the depot happen in {@link #acquireSlow}, so that this method, inlined into
+     * {@link #acquire(int)}, stays small (see acquireSlow).
+     */
     private Block popCached(int sizeClass) {
+        Stripe s = stripes[Stripes.current()];
+        if (!s.tryLock()) {
+            return null;
+        }
+        Block b = null;
+        Magazine m = s.magazines[sizeClass];
+        int n;
+        if (m != null && (n = m.count) > 0 && !closed) {
+            b = m.blocks[--n];
+            m.count = n;
+            s.hits++;
+            s.inUseBytes += b.blockSize;
+        }
+        s.unlock();
+        return b;
+    }
+
+    /** The caller's stripe again, refilled from the depot when its magazine is empty. */
+    private Block popRefilled(int sizeClass) {
         Stripe s = stripes[Stripes.current()];
         if (!s.tryLock()) {
             return null;
@@ -185,39 +220,88 @@ public final class DirectBufferPool implements BufferPool {
         return n;
     }
 
-    private Block acquirePooledSlow(int sizeClass, int capacity) {
-        Block b = tryAcquirePooled(sizeClass);
-        if (b == null) {
-            b = exhausted(sizeClass, capacity);
-        }
-        return b;
-    }
-
     /**
-     * One non-blocking attempt past the caller's stripe: another stripe's magazine, the arena's
-     * free list, a new block carved within the budget, and last a trim of idle slabs of every
-     * class to make room.
+     * Everything past a cache hit: argument checks, the shared layers, making room, dedicated
+     * memory, and the exhaustion policy.
+     *
+     * <p>Kept in one method on purpose: its bytecode is larger than C2's {@code FreqInlineSize}
+     * (325), so it is never inlined into {@link #acquire(int)}, whose compiled code then stays small
+     * enough to be inlined into every caller; that is what lets escape analysis remove the lease
+     * handle there (a caller cannot inline a method "already compiled into a big method", which
+     * acquire became when a busy slow path was inlined into it). {@code BufferPoolInliningTest}
+     * guards the sizes.
+     *
+     * @param capacity the request
+     * @param mayWait  false for one attempt that returns null when exhausted (WAIT's retries)
+     * @return the block, or null if exhausted and {@code !mayWait}
      */
-    private Block tryAcquirePooled(int sizeClass) {
-        ensureOpen();
-        SizeClassArena a = arena(sizeClass);
-        Block b = takeOrCarve(a);
-        if (b == null) {
-            // At the cap. Other stripes' idle blocks first (not before: stealing one block at a time
-            // from the stripe a releasing thread fills would bounce its cache line on every acquire,
-            // where the depot moves whole magazines).
-            b = popAnyStripe(sizeClass);
+    private Block acquireSlow(int capacity, boolean mayWait) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0: " + capacity);
         }
-        if (b == null) {
-            // Make room: idle blocks of this class parked in stripes come back to the free list, and
-            // wholly idle slabs of every class give their bytes back to the budget.
-            trimForRoom();
-            b = takeOrCarve(a);
+        if (capacity > maxBytes) {
+            throw new IllegalArgumentException("capacity " + capacity + " exceeds maxBytes " + maxBytes
+                    + " of BufferPool '" + name + "'");
+        }
+        ensureOpen();
+        int sizeClass = capacity <= pooledLimit ? SizeClasses.classOf(capacity) : -1;
+        Block b;
+        if (sizeClass >= 0) {
+            SizeClassArena a = arena(sizeClass);
+            b = popRefilled(sizeClass);
             if (b == null) {
-                b = takeLarger(sizeClass);
+                b = takeOrCarve(a);
+            }
+            if (b == null) {
+                // At the cap. Other stripes' idle blocks first (not before: stealing one block at a
+                // time from the stripe a releasing thread fills would bounce its cache line on every
+                // acquire, where the depot moves whole magazines).
+                b = popAnyStripe(sizeClass);
+            }
+            if (b == null) {
+                // Make room: idle blocks of this class parked in stripes come back to the free list,
+                // and wholly idle slabs of every class give their bytes back to the budget.
+                trimForRoom();
+                b = takeOrCarve(a);
+                if (b == null) {
+                    b = takeLarger(sizeClass);
+                }
+            }
+        } else {
+            b = reserveDedicated(capacity);
+            if (b == null && trimForRoom() > 0) {
+                b = reserveDedicated(capacity);
             }
         }
-        return b;
+        if (b != null || !mayWait) {
+            return b;
+        }
+        String waited = "";
+        InterruptedException interrupted = null;
+        if (whenExhausted == Exhausted.WAIT && timeoutNanos > 0) {
+            try {
+                b = releaseSignal.retryUntil(() -> acquireSlow(capacity, false), timeoutNanos);
+            } catch (InterruptedException e) {
+                interrupted = e;
+            }
+            if (b != null) {
+                return b;
+            }
+            waited = interrupted != null ? " (interrupted while waiting)"
+                    : " after waiting " + Duration.ofNanos(timeoutNanos);
+        }
+        exhaustedCount.incrementAndGet();
+        BufferPoolStats s = stats();
+        String block = sizeClass >= 0 ? " (block " + SizeClasses.blockSize(sizeClass) + ")" : " (dedicated)";
+        PoolExhaustedException ex = new PoolExhaustedException("BufferPool '" + name + "' exhausted" + waited
+                + ": cannot acquire " + capacity + " bytes" + block + " within maxBytes " + maxBytes + "; in use "
+                + s.bytesInUse() + ", idle " + s.bytesIdle() + ", quarantined " + s.bytesQuarantined()
+                + ", live leases " + s.liveLeases());
+        if (interrupted != null) {
+            Thread.currentThread().interrupt();
+            ex.initCause(interrupted);
+        }
+        throw ex;
     }
 
     /**
@@ -335,30 +419,6 @@ public final class DirectBufferPool implements BufferPool {
         }
     }
 
-    private Block acquireDedicated(int capacity) {
-        if (capacity < 0) {
-            throw new IllegalArgumentException("capacity must be >= 0: " + capacity);
-        }
-        if (capacity > maxBytes) {
-            throw new IllegalArgumentException("capacity " + capacity + " exceeds maxBytes " + maxBytes
-                    + " of BufferPool '" + name + "'");
-        }
-        Block b = tryDedicated(capacity);
-        if (b == null) {
-            b = exhausted(-1, capacity);
-        }
-        return b;
-    }
-
-    private Block tryDedicated(int capacity) {
-        ensureOpen();
-        Block b = reserveDedicated(capacity);
-        if (b == null && trimForRoom() > 0) {
-            b = reserveDedicated(capacity);
-        }
-        return b;
-    }
-
     private Block reserveDedicated(int capacity) {
         if (!reserve(capacity)) {
             return null;
@@ -404,37 +464,6 @@ public final class DirectBufferPool implements BufferPool {
             ex.initCause(e);
             throw ex;
         }
-    }
-
-    /** The exhaustion policy: throw now (FAIL) or retry on each release until the timeout (WAIT). */
-    private Block exhausted(int sizeClass, int capacity) {
-        if (whenExhausted == Exhausted.WAIT && timeoutNanos > 0) {
-            Block b;
-            try {
-                b = releaseSignal.retryUntil(
-                        () -> sizeClass >= 0 ? tryAcquirePooled(sizeClass) : tryDedicated(capacity), timeoutNanos);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                PoolExhaustedException ex = exhaustedException(sizeClass, capacity, " (interrupted while waiting)");
-                ex.initCause(e);
-                throw ex;
-            }
-            if (b != null) {
-                return b;
-            }
-            throw exhaustedException(sizeClass, capacity, " after waiting " + Duration.ofNanos(timeoutNanos));
-        }
-        throw exhaustedException(sizeClass, capacity, "");
-    }
-
-    private PoolExhaustedException exhaustedException(int sizeClass, int capacity, String waited) {
-        exhaustedCount.incrementAndGet();
-        BufferPoolStats s = stats();
-        String block = sizeClass >= 0 ? " (block " + SizeClasses.blockSize(sizeClass) + ")" : " (dedicated)";
-        return new PoolExhaustedException("BufferPool '" + name + "' exhausted" + waited + ": cannot acquire "
-                + capacity + " bytes" + block + " within maxBytes " + maxBytes + "; in use " + s.bytesInUse()
-                + ", idle " + s.bytesIdle() + ", quarantined " + s.bytesQuarantined() + ", live leases "
-                + s.liveLeases());
     }
 
     private void ensureOpen() {
@@ -628,6 +657,16 @@ public final class DirectBufferPool implements BufferPool {
     }
 
     // ------------------------------------------------------------------------------------ leaks
+
+    private LeakAnchor trackOutOfLine(Block b, long stamp, int capacity) {
+        try {
+            return (LeakAnchor) trackOutOfLine.invokeExact(this, b, stamp, capacity);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private LeakAnchor track(Block b, long stamp, int capacity) {
         LeakAnchor anchor = new LeakAnchor(new LeakAnchor.Record(b, stamp, capacity));

@@ -135,9 +135,10 @@ public final class WeakInterner<T> implements Interner<T> {
      */
     public void cleanUp() {
         for (Segment<T> segment : segments) {
-            while (segment.lockedPurge()) {
-                Thread.onSpinWait();
-            }
+            boolean more;
+            do {
+                more = segment.lockedPurge();   // a batch per lock hold, so writers get a turn
+            } while (more);
         }
     }
 

@@ -14,7 +14,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.Tuple.Tuple2;
 
 /** Random operation sequences against a plain model of leases: counters and bytes must always agree. */
-class BufferPoolModelProperties {
+class BufferPoolModelTest {
 
     private static final int[] SIZES = {0, 1, 100, 256, 257, 1000, 4096, 5000, 20_000, 70_000};
     private static final long MAX_BYTES = 512 * 1024;
