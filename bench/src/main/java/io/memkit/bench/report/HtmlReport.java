@@ -41,6 +41,11 @@ public final class HtmlReport {
             }
         }
         h.append("</p>\n");
+        for (String[] pair : report.environment()) {
+            if (pair[0].equals("command")) {
+                h.append("<p class=\"meta\">Produced by <code>").append(esc(pair[1])).append("</code></p>\n");
+            }
+        }
         h.append("<p class=\"legend\">").append(swatch(Role.NAIVE)).append(" naive (the baseline) ")
                 .append(swatch(Role.MEMKIT)).append(" memkit ").append(swatch(Role.PEER)).append(" peer library or JDK ")
                 .append(swatch(Role.REFERENCE)).append(" reference point</p>\n");

@@ -88,12 +88,22 @@ public final class ReportCommand {
             err.println("memkit report: " + e.getMessage());
             return 2;
         }
-        Report report = runScenarios(chosen, quick ? Settings.forQuick() : Settings.forFull(), err::println);
+        Report measured = runScenarios(chosen, quick ? Settings.forQuick() : Settings.forFull(), err::println);
+        List<String[]> env = new ArrayList<>();
+        env.add(new String[] {"command", ("java -jar bench/target/memkit-bench.jar " + String.join(" ", args)).trim()});
+        env.addAll(measured.environment());
+        Report report = new Report(measured.generatedAt(), measured.mode(), env, measured.scenarios(),
+                measured.instruments(), measured.seconds());
         out.println();
         out.println("memkit memory-savings report (" + report.mode() + ", " + envValue(report, "java") + ", "
                 + envValue(report, "cores") + " cores)");
         out.println();
         out.print(TextTable.render(report.scenarios()));
+        out.println();
+        out.println("bytes/unit: heap bytes per unit, exact (MemoryMeter), allocated unless the heading says retained;"
+                + " saved: vs the naive row;");
+        out.println("ns/unit: median of the measured batches, wall clock (indicative in a quick run); GCs, GC ms: collections"
+                + " during them; direct: direct memory held at the end.");
         for (ScenarioResult s : report.scenarios()) {
             if (!s.notes().isEmpty()) {
                 out.println();

@@ -178,14 +178,17 @@ public final class ScenarioContext {
         int cap = Math.max(1, variant.maxOpsPerBatch());
         long start = System.nanoTime();
         int ops = 1;
-        double nsPerOp;
+        // The batch size comes from the fastest of the last three warm-up batches: one batch slowed by a
+        // collection or a busy machine must not shrink every measured batch.
+        double[] recent = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+        int round = 0;
         long checksum = 0;
         long compiled = compilationMillis();
         while (true) {
             long t0 = System.nanoTime();
             checksum += variant.batch(ops);
             long t1 = System.nanoTime();
-            nsPerOp = (double) Math.max(1, t1 - t0) / ops;
+            recent[round++ % recent.length] = (double) Math.max(1, t1 - t0) / ops;
             variant.betweenBatches();
             long compiledNow = compilationMillis();
             boolean compiling = compiledNow != compiled;
@@ -199,6 +202,7 @@ public final class ScenarioContext {
             }
         }
         Sink.publish(checksum);
+        double nsPerOp = Math.min(recent[0], Math.min(recent[1], recent[2]));
         return (int) Math.max(1, Math.min(cap, batchNanos / nsPerOp));
     }
 

@@ -56,7 +56,8 @@ public final class InternScenario extends VariantScenario {
         return "Hold " + what + " read from input, each a fresh instance, with 1 distinct value per 100. Hold every instance "
                 + "as read (none) vs hold the canonical instance from a weak interner: memkit Interner.weak(), Guava Interners.newWeakInterner, "
                 + "Caffeine Interner.newWeakInterner" + (strings ? ", String.intern" : "")
-                + ". Bytes are heap retained per held value after a full GC (the reference in the holding array included); "
+                + ". Bytes are heap retained per held value after a full GC (the holding array itself, present in both readings, "
+                + "excluded); "
                 + "extras give the heap allocated per op. One op makes one value and interns it."
                 + (strings ? " String.intern keeps its table off-heap, so its table is not in the heap figure." : "");
     }
