@@ -27,16 +27,17 @@ import java.lang.invoke.VarHandle;
  * @param <T> the type of the object
  */
 /**
- * Cache-line padding before {@link ObjectSlot}'s fields. The stamp is written by every acquire and
- * close; without padding, two objects' slots copied next to each other by the collector share a
- * cache line, and two threads each using their own object slow each other down (measured: an
- * acquire+close went from 16 to 55 ns on two threads after a collection).
+ * Cache-line padding before {@link ObjectSlot}'s fields ({@link PaddedObjectSlot} adds it after).
+ * The stamp is written by every acquire and close; the collector copies objects next to each
+ * other in the order it finds them, so without padding two threads, each using its own object,
+ * can write one cache line (the stamp of one, the pooled object or the stamp of the other) and
+ * slow each other down. Stormpot pads its slots for the same reason.
  */
 abstract class ObjectSlotPadBefore {
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 }
 
-final class ObjectSlot<T> extends ObjectSlotPadBefore {
+class ObjectSlot<T> extends ObjectSlotPadBefore {
 
     static final int AVAILABLE = 0;
     static final int LENT = 1;
@@ -81,7 +82,7 @@ final class ObjectSlot<T> extends ObjectSlotPadBefore {
      * @param pool   the pool
      * @param object the object
      */
-    ObjectSlot(StripedObjectPool<T> pool, T object) {
+    ObjectSlot(StripedObjectPool<T> pool, T object) { // only through PaddedObjectSlot
         this.pool = pool;
         this.object = object;
         STAMP.setRelease(this, (long) LENT);
@@ -197,5 +198,20 @@ final class ObjectSlot<T> extends ObjectSlotPadBefore {
      */
     static int state(long stamp) {
         return (int) (stamp & STATE);
+    }
+}
+
+/**
+ * The {@link ObjectSlot} the pool makes: the same, with cache-line padding after its fields (a
+ * subclass's fields are laid out after its superclass's). Not final in {@code ObjectSlot} only for
+ * this; the JIT sees a single implementation.
+ *
+ * @param <T> the type of the object
+ */
+final class PaddedObjectSlot<T> extends ObjectSlot<T> {
+    long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
+
+    PaddedObjectSlot(StripedObjectPool<T> pool, T object) {
+        super(pool, object);
     }
 }

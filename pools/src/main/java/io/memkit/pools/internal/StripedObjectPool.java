@@ -328,7 +328,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         while ((peak = peakLive.get()) < now + 1 && !peakLive.compareAndSet(peak, now + 1)) {
             // another creator raised the peak meanwhile; look again
         }
-        ObjectSlot<T> slot = new ObjectSlot<>(this, object);
+        ObjectSlot<T> slot = new PaddedObjectSlot<>(this, object);
         alive.add(slot);
         for (int s = 0; s <= mask; s++) {
             Object[] stripe = homes[(probe + s) & mask];
