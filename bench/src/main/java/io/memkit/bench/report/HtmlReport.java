@@ -13,8 +13,8 @@ import java.util.Locale;
  */
 public final class HtmlReport {
     static final int CHART_WIDTH = 580;
-    private static final int LABEL_WIDTH = 250;
-    private static final int VALUE_WIDTH = 100;
+    private static final int LABEL_WIDTH = 275;
+    private static final int VALUE_WIDTH = 90;
     private static final int ROW_HEIGHT = 28;
     private static final int TOP = 34;
 
@@ -261,7 +261,7 @@ public final class HtmlReport {
             int y = TOP + i * ROW_HEIGHT;
             double value = figure(v, key);
             svg.append("<text x=\"").append(LABEL_WIDTH - 8).append("\" y=\"").append(y + 15).append("\" class=\"lbl\">")
-                    .append(esc(shorten(v.name(), 36))).append("</text>\n");
+                    .append(esc(shorten(v.name(), 38))).append("</text>\n");
             if (!v.ok() || Double.isNaN(value)) {
                 svg.append("<text x=\"").append(LABEL_WIDTH + 6).append("\" y=\"").append(y + 15).append("\" class=\"val failtext\">")
                         .append(v.ok() ? "n/a" : "failed").append("</text>\n");
