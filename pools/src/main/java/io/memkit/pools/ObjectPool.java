@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  * not reused (someone may still hold it), and its place under {@code maxTotal} is freed.
  *
  * <p><b>Costs.</b> Objects live in a few home positions per stripe (stripes picked by thread id,
- * never a {@code ThreadLocal}, so the pool stays bounded under any number of virtual threads)
+ * never a thread-local, so the pool stays bounded under any number of virtual threads)
  * plus a shared overflow stack for idle objects beyond them; an object stays in its home while
  * lent, and a thread mostly finds its objects in its own stripe. An acquire plus a close then
  * costs two uncontended compare-and-sets (one claims the object, one ends the loan, so that a
