@@ -2,14 +2,10 @@ package io.memkit.bench.report.scenarios;
 
 import io.memkit.bench.report.Role;
 import io.memkit.bench.report.ScenarioContext;
-import io.memkit.bench.report.Sink;
 import io.memkit.bench.report.Variant;
 import io.memkit.bench.report.VariantScenario;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 import org.agrona.collections.IntArrayList;
 
 /**
@@ -49,9 +45,9 @@ public final class BoxedListScenario extends VariantScenario {
 
     @Override
     protected List<Variant> variants(ScenarioContext context) {
-        return List.of(new Build("ArrayList<Integer>", Role.NAIVE, BoxedListScenario::boxed),
-                new Build("int[]", Role.PEER, BoxedListScenario::array),
-                new Build("Agrona IntArrayList", Role.PEER, BoxedListScenario::agrona));
+        return List.of(new HeldCollection("ArrayList<Integer>", Role.NAIVE, BoxedListScenario::boxed, ELEMENTS, 100),
+                new HeldCollection("int[]", Role.PEER, BoxedListScenario::array, ELEMENTS, 100),
+                new HeldCollection("Agrona IntArrayList", Role.PEER, BoxedListScenario::agrona, ELEMENTS, 100));
     }
 
     static Object boxed() {
@@ -76,37 +72,5 @@ public final class BoxedListScenario extends VariantScenario {
             list.addInt(1000 + i);
         }
         return list;
-    }
-
-    static final class Build extends Variant {
-        private final Supplier<Object> build;
-
-        Build(String name, Role role, Supplier<Object> build) {
-            super(name, role);
-            this.build = build;
-        }
-
-        @Override
-        public long batch(int ops) {
-            long sum = 0;
-            for (int op = 0; op < ops; op++) {
-                Object list = build.get();
-                sum += System.identityHashCode(list) & 1;
-                Sink.keep(list);
-            }
-            return sum;
-        }
-
-        @Override
-        public int unitsPerOp() {
-            return ELEMENTS;
-        }
-
-        @Override
-        public Map<String, Double> afterBatches(ScenarioContext context) {
-            Map<String, Double> extras = new LinkedHashMap<>();
-            extras.put(RETAINED_BYTES, context.retainedBytes(build, 100) / ELEMENTS);
-            return extras;
-        }
     }
 }

@@ -2,14 +2,10 @@ package io.memkit.bench.report.scenarios;
 
 import io.memkit.bench.report.Role;
 import io.memkit.bench.report.ScenarioContext;
-import io.memkit.bench.report.Sink;
 import io.memkit.bench.report.Variant;
 import io.memkit.bench.report.VariantScenario;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 import org.agrona.collections.Int2IntHashMap;
 
 /**
@@ -49,8 +45,8 @@ public final class IntMapScenario extends VariantScenario {
 
     @Override
     protected List<Variant> variants(ScenarioContext context) {
-        return List.of(new Build("HashMap<Integer,Integer>", Role.NAIVE, IntMapScenario::boxed),
-                new Build("Agrona Int2IntHashMap", Role.PEER, IntMapScenario::primitive));
+        return List.of(new HeldCollection("HashMap<Integer,Integer>", Role.NAIVE, IntMapScenario::boxed, ENTRIES, 40),
+                new HeldCollection("Agrona Int2IntHashMap", Role.PEER, IntMapScenario::primitive, ENTRIES, 40));
     }
 
     static Object boxed() {
@@ -67,37 +63,5 @@ public final class IntMapScenario extends VariantScenario {
             map.put(1000 + 7 * i, 1000 + i);
         }
         return map;
-    }
-
-    static final class Build extends Variant {
-        private final Supplier<Object> build;
-
-        Build(String name, Role role, Supplier<Object> build) {
-            super(name, role);
-            this.build = build;
-        }
-
-        @Override
-        public long batch(int ops) {
-            long sum = 0;
-            for (int op = 0; op < ops; op++) {
-                Object map = build.get();
-                sum += System.identityHashCode(map) & 1;
-                Sink.keep(map);
-            }
-            return sum;
-        }
-
-        @Override
-        public int unitsPerOp() {
-            return ENTRIES;
-        }
-
-        @Override
-        public Map<String, Double> afterBatches(ScenarioContext context) {
-            Map<String, Double> extras = new LinkedHashMap<>();
-            extras.put(RETAINED_BYTES, context.retainedBytes(build, 40) / ENTRIES);
-            return extras;
-        }
     }
 }
