@@ -99,7 +99,7 @@ class WeakInternerTest {
         assertThat(interner.size()).isEqualTo(n);
         long grownCapacity = interner.capacity();
         // 4/3 to 2 slots per entry.
-        assertThat(grownCapacity).isBetween(n * 4L / 3, 2L * n + 16L * WeakInterner.MIN_CAPACITY);
+        assertThat(grownCapacity).isBetween(n * 4L / 3, 2L * n + (long) WeakInterner.SEGMENTS * WeakInterner.MIN_CAPACITY);
         strings = null;
         List<String> probes = new ArrayList<>();
         int[] next = {0};
