@@ -136,6 +136,25 @@ class InternerTest {
     }
 
     @Test
+    void cleanUpExpungesCollectedEntriesWithoutAnyIntern() {
+        Interner<String> interner = Interner.weak();
+        String kept = interner.intern(new String("kept"));
+        for (int i = 0; i < 1000; i++) {
+            interner.intern(new String("dropped-" + i));
+        }
+        long lookups = interner.stats().lookups();
+        Collect.until("cleanUp to expunge the 1000 dropped entries, stats " + interner.stats(),
+                () -> interner.stats().collected() == 1000, interner::cleanUp);
+        InternerStats stats = interner.stats();
+        assertThat(stats.size()).isEqualTo(1);
+        assertThat(interner.size()).isEqualTo(1);
+        assertThat(stats.lookups()).as("cleanUp is not a lookup").isEqualTo(lookups);
+        interner.cleanUp(); // nothing left to do: no change
+        assertThat(interner.stats()).isEqualTo(stats);
+        assertThat(interner.intern(new String("kept"))).isSameAs(kept);
+    }
+
+    @Test
     void twoThreadsInterningEqualNewObjectsGetOneInstance() throws Exception {
         Interner<Integer> interner = Interner.weak();
         int keys = 20_000;

@@ -134,11 +134,7 @@ public final class WeakInterner<T> implements Interner<T> {
         return new InternerStats(lookupCount, lookupCount - misses, misses, collected, size);
     }
 
-    /**
-     * Expunges every collected entry now and shrinks the segments that became sparse. Takes each
-     * segment's lock in turn, a batch at a time. Not part of the {@link Interner} API: writes and
-     * lookups do the same work in bounded steps.
-     */
+    @Override
     public void cleanUp() {
         for (Segment<T> segment : segments) {
             boolean more;
