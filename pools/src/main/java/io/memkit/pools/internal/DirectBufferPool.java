@@ -954,11 +954,7 @@ public final class DirectBufferPool implements BufferPool {
 
         @Override
         public Builder name(String name) {
-            Objects.requireNonNull(name, "name must not be null");
-            if (name.isEmpty()) {
-                throw new IllegalArgumentException("name must not be empty");
-            }
-            this.name = name;
+            this.name = BuilderChecks.name(name);
             return this;
         }
 
@@ -989,11 +985,7 @@ public final class DirectBufferPool implements BufferPool {
 
         @Override
         public Builder acquireTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout must not be null");
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("acquireTimeout must be >= 0: " + timeout);
-            }
-            this.acquireTimeout = timeout;
+            this.acquireTimeout = BuilderChecks.acquireTimeout(timeout);
             return this;
         }
 

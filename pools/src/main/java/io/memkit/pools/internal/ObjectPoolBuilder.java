@@ -49,11 +49,7 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
 
     @Override
     public ObjectPool.Builder<T> name(String name) {
-        Objects.requireNonNull(name, "name must not be null");
-        if (name.isEmpty()) {
-            throw new IllegalArgumentException("name must not be empty");
-        }
-        this.name = name;
+        this.name = BuilderChecks.name(name);
         return this;
     }
 
@@ -95,11 +91,7 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
 
     @Override
     public ObjectPool.Builder<T> acquireTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "acquireTimeout must not be null");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("acquireTimeout must not be negative: " + timeout);
-        }
-        this.timeout = timeout;
+        this.timeout = BuilderChecks.acquireTimeout(timeout);
         return this;
     }
 
