@@ -195,6 +195,14 @@ public class ObjectPoolBenchmark {
         }
     }
 
+    /** memkit SAMPLED around the trivial body of {@link #memkitAcquireCloseOnly}: what tracking adds. */
+    @Benchmark
+    public int memkitSampledAcquireCloseOnly(Pools pools) {
+        try (Pooled<StringBuilder> sb = pools.memkitSampled.acquire()) {
+            return sb.get().length();
+        }
+    }
+
     /** commons-pool2 GenericObjectPool borrow and return. */
     @Benchmark
     public int commonsPool2(Pools pools, Input in) throws Exception {

@@ -7,11 +7,13 @@ import java.lang.ref.Reference;
  * The handle of one loan from a {@link StripedObjectPool}: the object's slot and the stamp of
  * this loan. A new handle per loan, never recycled, so a stale handle can't touch a later loan.
  *
- * <p>On the untracked path the pool never stores the handle anywhere: where the caller's
+ * <p>The handle is never stored by the pool nor given to the leak tracker: where the caller's
  * try-with-resources is compiled together with {@code acquire} and {@code close}, escape
- * analysis removes the allocation. Keep it that way: no method here may pass {@code this} on
- * the untracked path (error paths build their exceptions in static methods), and the tracked
- * path lives in separate methods.
+ * analysis removes the allocation, with leak detection OFF and for the untracked loans of
+ * SAMPLED alike. Keep it that way: no method here may pass {@code this} anywhere (error paths
+ * build their exceptions in static methods). A tracked loan's handle holds a {@link Anchor}
+ * instead of the slot: the tracker watches the anchor, which only the handle references, so
+ * the anchor becomes unreachable exactly when the handle does.
  *
  * <p>Thread-safety: see {@link Pooled}; the stamp compare-and-set makes concurrent closes safe.
  *
@@ -20,28 +22,35 @@ import java.lang.ref.Reference;
 final class PooledObject<T> implements Pooled<T> {
 
     // Two fields, 24 bytes where the handle is not scalar-replaced. Leak tracking state lives in
-    // the slot (the loan's owner has it to itself), not here.
-    private final ObjectSlot<T> slot;
+    // the slot (the loan's owner has it to itself) and the anchor, not here.
+    /** The object's {@link ObjectSlot}, or for a tracked loan the {@link Anchor} that holds it. */
+    private final Object target;
     private final long loan;
 
-    PooledObject(ObjectSlot<T> slot, long loan) {
-        this.slot = slot;
+    PooledObject(Object target, long loan) {
+        this.target = target;
         this.loan = loan;
     }
 
-    /**
-     * Registers this handle with the leak tracker. Cold path: only sampled acquires get here.
-     *
-     * @param tracker the pool's tracker
-     */
-    void track(LeakTracker tracker) {
-        // The state is the slot, which never references the handle: the handle can be collected.
-        slot.tracked = tracker.track(this, slot, 1);
+    /** What leak detection watches for a tracked loan (see the class comment). */
+    static final class Anchor {
+        final ObjectSlot<?> slot;
+
+        Anchor(ObjectSlot<?> slot) {
+            this.slot = slot;
+        }
+    }
+
+    /** The slot: one type check, as {@link Anchor} is final. */
+    @SuppressWarnings("unchecked")
+    private ObjectSlot<T> slot() {
+        Object t = target;
+        return (ObjectSlot<T>) (t instanceof Anchor ? ((Anchor) t).slot : t);
     }
 
     @Override
     public T get() {
-        ObjectSlot<T> s = slot;
+        ObjectSlot<T> s = slot();
         if (!s.isLive(loan)) {
             throw released(s, "get");
         }
@@ -50,7 +59,7 @@ final class PooledObject<T> implements Pooled<T> {
 
     @Override
     public boolean isReleased() {
-        return !slot.isLive(loan);
+        return !slot().isLive(loan);
     }
 
     @Override
@@ -61,11 +70,11 @@ final class PooledObject<T> implements Pooled<T> {
         // site C2 has never seen run, such as the exceptional exit of a try-with-resources, is
         // not inlined at all; on JDK 17 to 21 that keeps the handle alive wherever the try block
         // makes a call that could throw and is not inlined (newer JDKs prune such exits).
-        ObjectSlot<T> s = slot;
+        ObjectSlot<T> s = slot();
         if (s.pool.giveBack(s, loan)) {
-            // A tracked loan: keep this handle reachable until giveBack has untracked it, or the
-            // collector could find it unreachable during close() and the tracker report a leak
-            // for a loan that is being closed properly.
+            // A tracked loan: keep this handle, and so its anchor, reachable until giveBack has
+            // untracked it, or the collector could find it unreachable during close() and the
+            // tracker report a leak for a loan that is being closed properly.
             Reference.reachabilityFence(this);
         }
     }
@@ -92,7 +101,8 @@ final class PooledObject<T> implements Pooled<T> {
 
     @Override
     public String toString() {
-        return "Pooled[" + slot.object.getClass().getSimpleName() + (slot.isLive(loan) ? ", live" : ", released")
-                + ", " + slot.pool.describe() + "]";
+        ObjectSlot<T> s = slot();
+        return "Pooled[" + s.object.getClass().getSimpleName() + (s.isLive(loan) ? ", live" : ", released")
+                + ", " + s.pool.describe() + "]";
     }
 }

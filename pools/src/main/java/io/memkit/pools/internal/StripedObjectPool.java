@@ -7,7 +7,9 @@ import io.memkit.pools.ObjectPool;
 import io.memkit.pools.ObjectPoolStats;
 import io.memkit.pools.PoolExhaustedException;
 import io.memkit.pools.Pooled;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,10 +71,13 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     private static final System.Logger LOG = System.getLogger("io.memkit.pools.ObjectPool");
     private static final VarHandle HOME = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final VarHandle CLOSED;
+    private static final MethodHandle TRACK;
 
     static {
         try {
             CLOSED = MethodHandles.lookup().findVarHandle(StripedObjectPool.class, "closed", boolean.class);
+            TRACK = MethodHandles.lookup().findVirtual(StripedObjectPool.class, "track",
+                    MethodType.methodType(PooledObject.Anchor.class, ObjectSlot.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -92,6 +97,13 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     private final LeakTracker tracker;
     /** {@code false} under {@link LeakDetection#OFF}: one predictable branch per acquire. */
     private final boolean tracking;
+    /**
+     * {@link #track} as a handle in an instance field, which C2 does not treat as a constant, so
+     * it cannot inline the call: the tracked path (stack capture, tracker set) never bloats the
+     * compiled acquire, which must stay small enough to inline into its callers for escape
+     * analysis to remove the handle. One indirect call per tracked acquire.
+     */
+    private final MethodHandle trackOutOfLine = TRACK;
 
     /** Per stripe, the home positions {@code [PAD, PAD + homesPerStripe)}, padded on both sides. */
     private final Object[][] homes;
@@ -188,13 +200,31 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
             slot = acquireSlow(probe);
             loan = slot.stamp();
         }
-        // One allocation site for both paths: C2 cannot scalar-replace a handle that merges
+        // One allocation site for every path: C2 cannot scalar-replace a handle that merges
         // allocations from two paths, and the slow path does get compiled in where misses occur.
-        PooledObject<T> handle = new PooledObject<>(slot, loan);
-        if (tracking && tracker.sample()) {
-            handle.track(tracker);
+        // A tracked loan's handle holds an anchor that the tracker watches; the handle itself
+        // never reaches the tracker (see PooledObject).
+        Object target = tracking && tracker.sample() ? trackOutOfLine(slot) : slot;
+        return new PooledObject<>(target, loan);
+    }
+
+    private PooledObject.Anchor trackOutOfLine(ObjectSlot<T> slot) {
+        try {
+            return (PooledObject.Anchor) trackOutOfLine.invokeExact(this, (ObjectSlot<?>) slot);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
         }
-        return handle;
+    }
+
+    /** Starts tracking a loan: its anchor is the tracker's phantom referent, its slot the state. */
+    private PooledObject.Anchor track(ObjectSlot<?> slot) {
+        PooledObject.Anchor anchor = new PooledObject.Anchor(slot);
+        // The slot never references the anchor (only the tracker's phantom record does), so the
+        // anchor is unreachable as soon as the handle is.
+        slot.tracked = tracker.track(anchor, slot, 1);
+        return anchor;
     }
 
     /** The calling thread's mixed id: its stripe is {@code probe & mask}, as {@link Stripes#current()}. */
