@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
@@ -109,6 +110,23 @@ public class BufferPoolBenchmark {
         try (PooledBuffer b = memkitOff.acquire(size)) {
             bh.consume(b.refCount());
         }
+    }
+
+    /**
+     * memkit, leak detection OFF, around a body that makes a call the JIT does not inline, as real
+     * code does (I/O, logging): the try block then has an exceptional exit, and the handle must
+     * still not be allocated.
+     */
+    @Benchmark
+    public void memkitOffOpaqueBody(Blackhole bh) {
+        try (PooledBuffer b = memkitOff.acquire(size)) {
+            bh.consume(opaque(b.capacity()));
+        }
+    }
+
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    private static int opaque(int value) {
+        return value + 1;
     }
 
     /** memkit, leak detection SAMPLED (the default): one lease in 128 tracked. */

@@ -84,6 +84,15 @@ final class Lease implements PooledBuffer {
 
     @Override
     public void close() {
+        // At most MaxTrivialSize (6 bytes of bytecode): C2 inlines trivial methods even at call
+        // sites it has never seen run, such as the exceptional exit of a try-with-resources, where
+        // a larger close() would be a real call with the handle as its receiver, and the handle
+        // would escape (JDK 17 to 21; newer JDKs prune such exits).
+        end();
+    }
+
+    /** Ends this owner's share of the lease; the last one returns the block. */
+    private void end() {
         // The handle itself is never passed to a call that might not inline (only its fields are),
         // so that escape analysis can scalar-replace it even where the JIT keeps these calls out of line.
         Block b = block;

@@ -64,12 +64,20 @@ final class PooledObject<T> implements Pooled<T> {
 
     @Override
     public void close() {
-        // Kept within C2's MaxInlineSize (35 bytes of bytecode) so that it inlines at cold call
-        // sites too, and its own compiled code stays small (see giveBack: which never inlines
-        // here and never sees the handle, and does the work, ending the loan included). A call
-        // site C2 has never seen run, such as the exceptional exit of a try-with-resources, is
-        // not inlined at all; on JDK 17 to 21 that keeps the handle alive wherever the try block
-        // makes a call that could throw and is not inlined (newer JDKs prune such exits).
+        // At most MaxTrivialSize (6 bytes of bytecode): C2 inlines trivial methods even at call
+        // sites it has never seen run, such as the exceptional exit of a try-with-resources.
+        // Anything larger is not inlined there, and the handle, passed as the receiver of a real
+        // call, escapes: on JDK 17 to 21 that cost one handle per acquire wherever the try block
+        // made a call that could throw and was not inlined (newer JDKs prune such exits).
+        end();
+    }
+
+    /**
+     * Ends the loan. Within C2's MaxInlineSize (35 bytes of bytecode), so it inlines at cold call
+     * sites too, and its compiled code stays small: giveBack, which never inlines here and never
+     * sees the handle, does the work, ending the loan included.
+     */
+    private void end() {
         ObjectSlot<T> s = slot();
         if (s.pool.giveBack(s, loan)) {
             // A tracked loan: keep this handle, and so its anchor, reachable until giveBack has
