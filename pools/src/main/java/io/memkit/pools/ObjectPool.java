@@ -47,9 +47,9 @@ import java.util.function.Supplier;
  * as the per-object stamps those compare-and-sets maintain are the counters. The handle is one
  * small object per acquire that the pool does not keep while untracked, so where the JIT
  * compiles the caller's try-with-resources as one unit it removes the handle and the pair
- * allocates nothing. On JDK 17 to 21, a call inside the {@code try} block that the JIT does not
- * inline keeps the handle (24 bytes) alive on the block's exceptional exit; newer JDKs prune
- * such untaken exits. Sampled acquires (leak detection) cost a stack capture.
+ * allocates nothing, also where the {@code try} block calls code the JIT does not inline. A
+ * handle that escapes (stored, or passed to code that is not inlined) costs 24 bytes. Sampled
+ * acquires (leak detection) cost a stack capture; the others allocate nothing either.
  *
  * <p>Thread-safe: any thread may acquire, and any thread may close a handle another acquired.
  * Under {@link Exhausted#WAIT}, a waiting thread is woken by releases; a release racing with a

@@ -147,9 +147,10 @@ public class ObjectPoolBenchmark {
 
     /**
      * memkit, leak detection OFF, acquire and close around a body the JIT inlines whole (reading
-     * the builder's length): the handle's cost alone. Where the body makes a call the JIT does not
-     * inline, as {@link #memkit} does with {@code StringBuilder.append}, JDK 17 keeps the handle
-     * alive on the try block's exceptional exit (24 B/op); later JDKs prune that exit.
+     * the builder's length): the pool's cost alone, to compare with
+     * {@link #stormpotClaimReleaseOnly}. {@link #memkit}'s body makes calls the JIT does not
+     * inline ({@code StringBuilder.append}), so its try block has an exceptional exit; both are
+     * 0 B/op.
      */
     @Benchmark
     public int memkitAcquireCloseOnly(Pools pools) {
