@@ -133,4 +133,18 @@ class WeakInternerTest {
         }
         assertThat(places).hasSize(hashes.length);
     }
+
+    @Test
+    void hashCodesWithAStrideSpreadLikeRandomOnes() {
+        // 50,000 hash codes over 64 segments x 2,048 slots: random ones take about 41,600 places.
+        // Strides (multiples of 16, of 65,536, ...) must do about as well, or probe runs grow long.
+        for (int stride : new int[] {1, 4, 16, 64, 1024, 4096, 65_536, 31}) {
+            java.util.Set<Integer> places = new java.util.HashSet<>();
+            for (int i = 0; i < 50_000; i++) {
+                int s = WeakInterner.spread(i * stride);
+                places.add((s >>> (32 - WeakInterner.SEGMENT_BITS)) * 2048 + WeakInterner.indexFor(s, 2048));
+            }
+            assertThat(places.size()).as("places taken by hash codes with stride %d", stride).isGreaterThan(33_000);
+        }
+    }
 }
