@@ -36,8 +36,10 @@ public interface PooledBuffer extends AutoCloseable {
     /**
      * The lease's direct buffer: at the first call, position 0, limit and capacity
      * {@link #capacity()}, big-endian; later calls return the same buffer object with whatever
-     * position and limit it was left at. The content is not zeroed at acquire. Costs one
-     * {@code ByteBuffer} view object on the first call per lease, nothing after.
+     * position and limit it was left at (two threads making the first call at the same moment
+     * may each get their own buffer object over the same memory). The content is not zeroed at
+     * acquire. Costs one {@code ByteBuffer} view object (64 bytes) on the first call per lease,
+     * nothing after.
      *
      * <p>The buffer is raw memory: it stays usable after release and then aliases the next owner's
      * bytes. Never use it after {@link #close()}.

@@ -124,6 +124,17 @@ public class BufferPoolBenchmark {
         }
     }
 
+    /**
+     * memkit, leak detection OFF, reading the lease through its raw {@code ByteBuffer} (as code
+     * that hands it to a channel does): the view object is the one allocation to expect.
+     */
+    @Benchmark
+    public void memkitOffByteBuffer(Blackhole bh) {
+        try (PooledBuffer b = memkitOff.acquire(size)) {
+            bh.consume(b.byteBuffer());
+        }
+    }
+
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     private static int opaque(int value) {
         return value + 1;

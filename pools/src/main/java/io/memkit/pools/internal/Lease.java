@@ -31,6 +31,12 @@ final class Lease implements PooledBuffer {
     private final LeakAnchor anchor;
     /** The Slice owner, made on the first view; read after the last close's CAS to invalidate it. */
     private volatile LeaseOwner owner;
+    /**
+     * The raw buffer, made on the first {@code byteBuffer()} call. Here rather than in the Slice
+     * owner, so that a lease read only through its raw buffer needs no owner, and its handle can
+     * still be scalar-replaced. Volatile: a buffer must never be seen half-built by another thread.
+     */
+    private volatile ByteBuffer view;
 
     Lease(Block block, long stamp, int capacity, LeakAnchor anchor) {
         this.block = block;
@@ -46,9 +52,29 @@ final class Lease implements PooledBuffer {
 
     @Override
     public ByteBuffer byteBuffer() {
-        LeaseOwner o = owner();
+        ByteBuffer v = view;
+        if (v == null) {
+            v = newView();
+        } else if (!block.isLive(stamp)) {
+            throw released("byteBuffer");
+        }
         markEscaped();
-        return o.view(block.offset, capacity);
+        return v;
+    }
+
+    /**
+     * The first raw view. Two threads making it at once may each get their own buffer object (over
+     * the same memory), and later calls then return the one stored last; a compare-and-set here
+     * would keep escape analysis from removing the handle.
+     */
+    private ByteBuffer newView() {
+        Block b = block;
+        if (!b.isLive(stamp)) {
+            throw released("byteBuffer");
+        }
+        ByteBuffer v = b.slab.memory.slice(b.offset, capacity);
+        view = v;
+        return v;
     }
 
     @Override
