@@ -52,11 +52,14 @@ public final class DirectBufferPool implements BufferPool {
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
     private static final VarHandle ARENAS = MethodHandles.arrayElementVarHandle(SizeClassArena[].class);
     private static final MethodHandle TRACK;
+    private static final MethodHandle LEASE_ENDED;
 
     static {
         try {
             TRACK = MethodHandles.lookup().findVirtual(DirectBufferPool.class, "track",
                     MethodType.methodType(LeakAnchor.class, Block.class, long.class, int.class));
+            LEASE_ENDED = MethodHandles.lookup().findVirtual(DirectBufferPool.class, "leaseEnded",
+                    MethodType.methodType(void.class, Block.class, LeaseOwner.class, LeakAnchor.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -81,6 +84,14 @@ public final class DirectBufferPool implements BufferPool {
      * compiled acquire (see {@link #acquireSlow}). One indirect call per tracked acquire.
      */
     private final MethodHandle trackOutOfLine = TRACK;
+    /**
+     * {@link #leaseEnded} behind a handle C2 cannot inline (as {@link #trackOutOfLine}), so that
+     * {@code Lease.close()} compiles to a few instructions of its own. C2 inlines a call site it has
+     * never seen run, such as the exceptional exit of a try-with-resources, only if the callee's
+     * own compiled code is small (under {@code InlineSmallCode / 4}); otherwise the handle is the
+     * receiver of a real call there and escapes (JDK 17 to 21). One indirect call per release.
+     */
+    private final MethodHandle leaseEndedOutOfLine = LEASE_ENDED;
     private final Stripe[] stripes;
     /** Per size class, made on first use. */
     private final SizeClassArena[] arenas;
@@ -635,7 +646,17 @@ public final class DirectBufferPool implements BufferPool {
      * @param owner  the lease's Slice owner, or null
      * @param anchor the lease's leak anchor, or null
      */
-    void leaseEnded(Block b, LeaseOwner owner, LeakAnchor anchor) {
+    void leaseEndedOutOfLine(Block b, LeaseOwner owner, LeakAnchor anchor) {
+        try {
+            leaseEndedOutOfLine.invokeExact(this, b, owner, anchor);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void leaseEnded(Block b, LeaseOwner owner, LeakAnchor anchor) {
         if (owner != null) {
             owner.end();
         }

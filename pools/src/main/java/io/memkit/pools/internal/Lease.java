@@ -126,7 +126,7 @@ final class Lease implements PooledBuffer {
         if (r > 0) {
             // Volatile read of owner after the state CAS; owner() does the mirror image (CAS owner,
             // then read the state), so either this sees the owner or owner() sees the release.
-            b.pool.leaseEnded(b, owner, anchor);
+            b.pool.leaseEndedOutOfLine(b, owner, anchor);
         } else if (r < 0) {
             throw b.pool.doubleRelease(capacity);
         }
