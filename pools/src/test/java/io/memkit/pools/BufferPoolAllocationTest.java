@@ -17,8 +17,32 @@ import org.junit.jupiter.api.Test;
 class BufferPoolAllocationTest {
 
     private static long sink;
+    private static volatile Object escaped;
+    private static final Object LOCK = new Object();
 
-    private static void acquireAndClose(BufferPool pool, int capacity, int times) {
+    /** How the body of each try-with-resources uses the lease. */
+    private enum Body {
+        /** Reads the reference count: all inlined. */
+        INLINED,
+        /** Also calls a native method (never inlined, may throw): the try block gets an exceptional exit. */
+        OUT_OF_LINE_CALL,
+        /** Publishes the lease's raw ByteBuffer: the view escapes, the handle need not. */
+        RAW_VIEW
+    }
+
+    // One method per body: each loop gets its own profile and compiled code, as separate call
+    // sites in a program would.
+    private static void acquireAndClose(BufferPool pool, int capacity, int times, Body body) {
+        if (body == Body.INLINED) {
+            inlinedBody(pool, capacity, times);
+        } else if (body == Body.OUT_OF_LINE_CALL) {
+            outOfLineCallInBody(pool, capacity, times);
+        } else {
+            rawViewBody(pool, capacity, times);
+        }
+    }
+
+    private static void inlinedBody(BufferPool pool, int capacity, int times) {
         for (int i = 0; i < times; i++) {
             try (PooledBuffer b = pool.acquire(capacity)) {
                 sink += b.refCount();
@@ -26,15 +50,38 @@ class BufferPoolAllocationTest {
         }
     }
 
+    private static void outOfLineCallInBody(BufferPool pool, int capacity, int times) {
+        for (int i = 0; i < times; i++) {
+            try (PooledBuffer b = pool.acquire(capacity)) {
+                if (Thread.holdsLock(LOCK)) {
+                    sink++;
+                }
+                sink += b.refCount();
+            }
+        }
+    }
+
+    private static void rawViewBody(BufferPool pool, int capacity, int times) {
+        for (int i = 0; i < times; i++) {
+            try (PooledBuffer b = pool.acquire(capacity)) {
+                escaped = b.byteBuffer();
+            }
+        }
+    }
+
     /** Bytes per acquire+close after warm-up: the best of up to 30 rounds of 100,000, until below goal. */
     private static double bytesPerLease(BufferPool pool, double goal) {
+        return bytesPerLease(pool, goal, Body.INLINED);
+    }
+
+    private static double bytesPerLease(BufferPool pool, double goal, Body body) {
         Assumptions.assumeTrue(MemoryMeter.isSupported(), "no per-thread allocation counter in this JVM");
         int n = 100_000;
         double best = Double.MAX_VALUE;
         for (int round = 0; round < 30 && best >= goal; round++) {
-            acquireAndClose(pool, 4096, n);
+            acquireAndClose(pool, 4096, n, body);
             long before = MemoryMeter.threadAllocatedBytes();
-            acquireAndClose(pool, 4096, n);
+            acquireAndClose(pool, 4096, n, body);
             long after = MemoryMeter.threadAllocatedBytes();
             best = Math.min(best, (after - before) / (double) n);
         }
@@ -47,6 +94,26 @@ class BufferPoolAllocationTest {
             assertThat(bytesPerLease(pool, 0.01)).as("heap bytes per acquire+close, leak detection OFF")
                     .isLessThan(0.01);
             assertThat(pool.stats().misses()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCallTheJitDoesNotInlineInTheTryBlockStillAllocatesNothing() {
+        try (BufferPool pool = BufferPool.builder().leakDetection(LeakDetection.OFF).build()) {
+            // The try block's exceptional exit calls close() at a site C2 never saw run: close()
+            // must be inlined there too, or the 40-byte handle escapes as its receiver.
+            assertThat(bytesPerLease(pool, 0.01, Body.OUT_OF_LINE_CALL))
+                    .as("heap bytes per acquire+close around an out-of-line call").isLessThan(0.01);
+        }
+    }
+
+    @Test
+    void aRawViewCostsOnlyTheViewObject() {
+        try (BufferPool pool = BufferPool.builder().leakDetection(LeakDetection.OFF).build()) {
+            // One ByteBuffer view per lease (64 bytes with compressed oops, up to 80 without); the
+            // handle (40 bytes) must not be allocated for it.
+            assertThat(bytesPerLease(pool, 81, Body.RAW_VIEW)).as("heap bytes per lease read through byteBuffer()")
+                    .isLessThan(81);
         }
     }
 
