@@ -74,6 +74,10 @@ final class Lease implements PooledBuffer {
         }
         ByteBuffer v = b.slab.memory.slice(b.offset, capacity);
         view = v;
+        // Checked again: a last close that raced with this call must not hand out the view.
+        if (!b.isLive(stamp)) {
+            throw released("byteBuffer");
+        }
         return v;
     }
 
