@@ -91,17 +91,14 @@ public final class WeakValueCache<K, V> implements WeakCache<K, V> {
         drain(DRAIN_BATCH);
         for (;;) {
             Object current = map.get(key);
-            if (current instanceof ValueRef) {
-                ValueRef<K, V> ref = (ValueRef<K, V>) current;
-                V value = ref.get();
-                if (value != null) {
-                    hits.increment();
-                    return value;
-                }
-                expunge(ref);
-            } else if (current != null) {
+            V value = liveValue(current);
+            if (value != null) {
+                return value;
+            }
+            if (current instanceof Loading) {
                 return await((Loading<V>) current, key);
-            } else {
+            }
+            if (current == null) {
                 Loading<V> mine = new Loading<>(Thread.currentThread());
                 if (map.putIfAbsent(key, mine) == null) {
                     loading.increment();
@@ -166,11 +163,24 @@ public final class WeakValueCache<K, V> implements WeakCache<K, V> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V getIfPresent(K key) {
         requireKey(key);
         drain(DRAIN_BATCH);
-        Object current = map.get(key);
+        V value = liveValue(map.get(key));
+        if (value != null) {
+            return value;
+        }
+        misses.increment();
+        return null;
+    }
+
+    /**
+     * The value of a mapping that is a {@link ValueRef} whose value is still alive, counted as a
+     * hit; a collected one is expunged. {@code null} for a collected value, a load in progress or
+     * no mapping.
+     */
+    @SuppressWarnings("unchecked")
+    private V liveValue(Object current) {
         if (current instanceof ValueRef) {
             ValueRef<K, V> ref = (ValueRef<K, V>) current;
             V value = ref.get();
@@ -180,7 +190,6 @@ public final class WeakValueCache<K, V> implements WeakCache<K, V> {
             }
             expunge(ref);
         }
-        misses.increment();
         return null;
     }
 
