@@ -20,28 +20,13 @@ class BufferPoolAllocationTest {
     private static volatile Object escaped;
     private static final Object LOCK = new Object();
 
-    /** How the body of each try-with-resources uses the lease. */
-    private enum Body {
-        /** Reads the reference count: all inlined. */
-        INLINED,
-        /** Also calls a native method (never inlined, may throw): the try block gets an exceptional exit. */
-        OUT_OF_LINE_CALL,
-        /** Publishes the lease's raw ByteBuffer: the view escapes, the handle need not. */
-        RAW_VIEW
+    // One loop per body, each with its own profile and compiled code, as separate call sites in
+    // a program would have.
+    private interface Loop {
+        void run(BufferPool pool, int capacity, int times);
     }
 
-    // One method per body: each loop gets its own profile and compiled code, as separate call
-    // sites in a program would.
-    private static void acquireAndClose(BufferPool pool, int capacity, int times, Body body) {
-        if (body == Body.INLINED) {
-            inlinedBody(pool, capacity, times);
-        } else if (body == Body.OUT_OF_LINE_CALL) {
-            outOfLineCallInBody(pool, capacity, times);
-        } else {
-            rawViewBody(pool, capacity, times);
-        }
-    }
-
+    /** Reads the reference count: all inlined. */
     private static void inlinedBody(BufferPool pool, int capacity, int times) {
         for (int i = 0; i < times; i++) {
             try (PooledBuffer b = pool.acquire(capacity)) {
@@ -50,6 +35,7 @@ class BufferPoolAllocationTest {
         }
     }
 
+    /** Also calls a native method (never inlined, may throw): the try block gets an exceptional exit. */
     private static void outOfLineCallInBody(BufferPool pool, int capacity, int times) {
         for (int i = 0; i < times; i++) {
             try (PooledBuffer b = pool.acquire(capacity)) {
@@ -61,6 +47,7 @@ class BufferPoolAllocationTest {
         }
     }
 
+    /** Publishes the lease's raw ByteBuffer: the view escapes, the handle need not. */
     private static void rawViewBody(BufferPool pool, int capacity, int times) {
         for (int i = 0; i < times; i++) {
             try (PooledBuffer b = pool.acquire(capacity)) {
@@ -70,18 +57,14 @@ class BufferPoolAllocationTest {
     }
 
     /** Bytes per acquire+close after warm-up: the best of up to 30 rounds of 100,000, until below goal. */
-    private static double bytesPerLease(BufferPool pool, double goal) {
-        return bytesPerLease(pool, goal, Body.INLINED);
-    }
-
-    private static double bytesPerLease(BufferPool pool, double goal, Body body) {
+    private static double bytesPerLease(BufferPool pool, double goal, Loop loop) {
         Assumptions.assumeTrue(MemoryMeter.isSupported(), "no per-thread allocation counter in this JVM");
         int n = 100_000;
         double best = Double.MAX_VALUE;
         for (int round = 0; round < 30 && best >= goal; round++) {
-            acquireAndClose(pool, 4096, n, body);
+            loop.run(pool, 4096, n);
             long before = MemoryMeter.threadAllocatedBytes();
-            acquireAndClose(pool, 4096, n, body);
+            loop.run(pool, 4096, n);
             long after = MemoryMeter.threadAllocatedBytes();
             best = Math.min(best, (after - before) / (double) n);
         }
@@ -91,7 +74,8 @@ class BufferPoolAllocationTest {
     @Test
     void untrackedAcquireAndCloseAllocateNothingOnceCompiled() {
         try (BufferPool pool = BufferPool.builder().leakDetection(LeakDetection.OFF).build()) {
-            assertThat(bytesPerLease(pool, 0.01)).as("heap bytes per acquire+close, leak detection OFF")
+            assertThat(bytesPerLease(pool, 0.01, BufferPoolAllocationTest::inlinedBody))
+                    .as("heap bytes per acquire+close, leak detection OFF")
                     .isLessThan(0.01);
             assertThat(pool.stats().misses()).isEqualTo(1);
         }
@@ -102,7 +86,7 @@ class BufferPoolAllocationTest {
         try (BufferPool pool = BufferPool.builder().leakDetection(LeakDetection.OFF).build()) {
             // The try block's exceptional exit calls close() at a site C2 never saw run: close()
             // must be inlined there too, or the 40-byte handle escapes as its receiver.
-            assertThat(bytesPerLease(pool, 0.01, Body.OUT_OF_LINE_CALL))
+            assertThat(bytesPerLease(pool, 0.01, BufferPoolAllocationTest::outOfLineCallInBody))
                     .as("heap bytes per acquire+close around an out-of-line call").isLessThan(0.01);
         }
     }
@@ -112,7 +96,8 @@ class BufferPoolAllocationTest {
         try (BufferPool pool = BufferPool.builder().leakDetection(LeakDetection.OFF).build()) {
             // One ByteBuffer view per lease (64 bytes with compressed oops, up to 80 without); the
             // handle (40 bytes) must not be allocated for it.
-            assertThat(bytesPerLease(pool, 81, Body.RAW_VIEW)).as("heap bytes per lease read through byteBuffer()")
+            assertThat(bytesPerLease(pool, 81, BufferPoolAllocationTest::rawViewBody))
+                    .as("heap bytes per lease read through byteBuffer()")
                     .isLessThan(81);
         }
     }
@@ -123,7 +108,8 @@ class BufferPoolAllocationTest {
             // One lease in 128 is tracked: its stack (about 1-2 KB under JUnit's deep stack), record and
             // reference, i.e. 7-18 B amortized. Untracked leases add nothing: if their 40-byte handle
             // were allocated, the figure would be above 40.
-            assertThat(bytesPerLease(pool, 40)).as("heap bytes per acquire+close, SAMPLED").isLessThan(40);
+            assertThat(bytesPerLease(pool, 40, BufferPoolAllocationTest::inlinedBody))
+                    .as("heap bytes per acquire+close, SAMPLED").isLessThan(40);
         }
     }
 }
