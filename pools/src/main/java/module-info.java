@@ -6,5 +6,8 @@ module io.memkit.pools {
     requires transitive io.memkit.meter;
     requires transitive io.memkit.buffers;
     requires org.jctools.core.jdk11;
+    // Only to read the JVM's direct memory limit; absent, the pool falls back to the heap's maximum.
+    requires static java.management;
+    requires static jdk.management;
     exports io.memkit.pools;
 }
