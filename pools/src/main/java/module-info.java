@@ -9,5 +9,7 @@ module io.memkit.pools {
     // Only to read the JVM's direct memory limit; absent, the pool falls back to the heap's maximum.
     requires static java.management;
     requires static jdk.management;
+    // Flight Recorder events; absent, the pools record none.
+    requires static jdk.jfr;
     exports io.memkit.pools;
 }
