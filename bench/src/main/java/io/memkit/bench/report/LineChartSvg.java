@@ -171,7 +171,7 @@ final class LineChartSvg {
         }
         String text = v == Math.rint(v) && Math.abs(v) < 1e15
                 ? String.format(Locale.ROOT, "%,d", (long) v)
-                : String.format(Locale.ROOT, "%,.3f", v).replaceAll("0+$", "");
+                : String.format(Locale.ROOT, "%,.3f", v).replaceAll("\\.?0+$", "");
         return unit.isEmpty() ? text : text + " " + unit;
     }
 

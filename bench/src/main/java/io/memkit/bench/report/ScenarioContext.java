@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * unit are the total over all batches divided by the units run (a mean, like JMH's
  * {@code gc.alloc.rate.norm}); time per unit is the median batch's.
  *
- * <p>Not thread-safe: one scenario runs at a time.
+ * <p>Not thread-safe: one scenario runs at a time, and a scenario that samples on another thread
+ * hands its series to {@link #addSeries} on the scenario's own thread.
  */
 public final class ScenarioContext {
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();

@@ -119,5 +119,8 @@ class LineChartTest {
         assertThat(LineChartSvg.byteStep(10 << 20)).isEqualTo(2 << 20);
         assertThat(LineChartSvg.byteStep(12 << 20)).isEqualTo(5 << 20);
         assertThat(LineChartSvg.byteStep(800 << 10)).isEqualTo(200 << 10);
+        assertThat(LineChartSvg.value(999.9999999, false, "ms")).isEqualTo("1,000 ms");
+        assertThat(LineChartSvg.value(0.30000000000000004, false, "")).isEqualTo("0.3");
+        assertThat(LineChartSvg.value(-3 << 20, true, "B")).isEqualTo("-3.0 MiB");
     }
 }
