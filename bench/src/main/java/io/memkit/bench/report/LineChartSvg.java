@@ -176,7 +176,7 @@ final class LineChartSvg {
     }
 
     private static String label(String label, String unit) {
-        return unit.isEmpty() ? label : label + " (" + unit + ")";
+        return unit.isEmpty() || label.contains(unit) ? label : label + " (" + unit + ")";
     }
 
     private static String f(double d) {
