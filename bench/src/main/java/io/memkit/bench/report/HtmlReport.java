@@ -138,11 +138,42 @@ public final class HtmlReport {
             h.append("</div>\n");
             extras(h, s);
         }
+        if (!s.lineCharts().isEmpty()) {
+            h.append("<div class=\"charts\">\n");
+            for (LineChart c : s.lineCharts()) {
+                h.append(LineChartSvg.render(c));
+            }
+            h.append("</div>\n");
+        }
+        for (DataTable t : s.tables()) {
+            table(h, t);
+        }
         if (!s.notes().isEmpty()) {
             h.append("<pre class=\"notes\">").append(esc(s.notes())).append("</pre>\n");
         }
         h.append("</section>\n");
     }
+
+    /** A scenario's attached table; cells that read as numbers are aligned right. */
+    private static void table(StringBuilder h, DataTable t) {
+        h.append("<table class=\"extras\"><caption>").append(esc(t.title())).append("</caption>\n<tr>");
+        for (String c : t.columns()) {
+            h.append("<th>").append(esc(c)).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (List<String> row : t.rows()) {
+            h.append("<tr>");
+            for (String cell : row) {
+                h.append(NUMERIC.matcher(cell).matches() ? "<td class=\"n\">" : "<td>").append(esc(cell)).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    /** A cell that reads as a number: digits with grouping, sign, decimals, an optional unit or percent sign. */
+    private static final java.util.regex.Pattern NUMERIC =
+            java.util.regex.Pattern.compile("[-+]?[0-9][0-9,]*(\\.[0-9]+)?( ?[%a-zA-Z\u00b5]{0,3})?");
 
     /** The variants' further figures as a table: one column per figure, one row per variant. */
     private static void extras(StringBuilder h, ScenarioResult s) {
@@ -375,6 +406,10 @@ public final class HtmlReport {
             "svg .lbl { text-anchor: end; fill: #1d1d1f; }",
             "svg .val { fill: #333; font-variant-numeric: tabular-nums; }",
             "svg .axis { stroke: #999; stroke-width: 1; }",
+            "svg .grid { stroke: #e4e4e8; stroke-width: 1; }",
+            "svg .tick { text-anchor: middle; fill: #444; font-size: 12px; }",
+            "svg .yl { fill: #444; font-size: 12px; }",
+            "svg.line .lbl { font-size: 12px; }",
             "table.extras { font-size: 13px; margin-top: 8px; border-collapse: collapse; }",
             "table.extras caption { text-align: left; font-weight: 600; padding-bottom: 2px; }",
             "table.extras td, table.extras th { padding: 2px 14px 2px 0; text-align: left; }",

@@ -1,5 +1,7 @@
 package io.memkit.bench.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,13 +9,17 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Checks a {@code report.json} for CI's smoke test: strict JSON, the expected schema, at least one
- * scenario, and every variant either with figures or with an error. Failed variants are listed
- * but allowed (a report never fails because one scenario does); a missing or malformed file fails.
+ * scenario, every variant either with figures or with an error, and well-formed line charts and
+ * tables where a scenario has them.
+ *
+ * <p>A failed peer, naive or reference row is listed but allowed (a peer library may not run
+ * everywhere). A failed memkit row, or a scenario that failed as a whole (which hides its memkit
+ * rows), makes the file invalid: the report exists to measure memkit, so CI must not pass without
+ * memkit's figures. A missing or malformed file is invalid too.
  *
  * <p>Usage: {@code java -cp memkit-bench.jar io.memkit.bench.report.ReportCheck path/to/report.json};
  * exit status 0 when valid, 1 when not.
@@ -53,8 +59,8 @@ public final class ReportCheck {
      * Checks a report file.
      *
      * @param file     the file
-     * @param problems receives what makes it invalid
-     * @param failures receives the failed scenarios and variants it records
+     * @param problems receives what makes it invalid, failed memkit rows included
+     * @param failures receives the failed rows that are allowed
      * @return a one-line summary of what it holds
      */
     static String check(Path file, List<String> problems, List<String> failures) {
@@ -65,66 +71,157 @@ public final class ReportCheck {
             problems.add("cannot read " + file.toAbsolutePath() + ": " + ScenarioContext.describe(e));
             return "";
         }
-        Object root;
+        JsonNode report;
         try {
-            root = JsonReader.parse(text);
-        } catch (IllegalArgumentException e) {
-            problems.add("not valid JSON: " + e.getMessage());
+            report = ReportJson.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            problems.add("not valid JSON: " + e.getOriginalMessage() + " at line " + line(e));
             return "";
         }
-        if (!(root instanceof Map)) {
+        if (report == null || !report.isObject()) {
             problems.add("top level is not an object");
             return "";
         }
-        Map<?, ?> report = (Map<?, ?>) root;
-        if (!ReportJson.SCHEMA.equals(report.get("schema"))) {
+        if (!ReportJson.SCHEMA.equals(report.path("schema").textValue())) {
             problems.add("schema is " + report.get("schema") + ", expected " + ReportJson.SCHEMA);
         }
-        if (!(report.get("scenarios") instanceof List) || ((List<?>) report.get("scenarios")).isEmpty()) {
+        JsonNode scenarios = report.path("scenarios");
+        if (!scenarios.isArray() || scenarios.isEmpty()) {
             problems.add("no scenarios");
             return "";
         }
         int variants = 0;
-        List<?> scenarios = (List<?>) report.get("scenarios");
-        for (Object o : scenarios) {
-            if (!(o instanceof Map)) {
+        int charts = 0;
+        int tables = 0;
+        for (JsonNode s : scenarios) {
+            if (!s.isObject()) {
                 problems.add("a scenario is not an object");
                 continue;
             }
-            Map<?, ?> s = (Map<?, ?>) o;
-            Object id = s.get("id");
-            if (!(id instanceof String)) {
+            if (!s.path("id").isTextual()) {
                 problems.add("a scenario has no id");
                 continue;
             }
-            if (s.get("error") instanceof String) {
-                failures.add(id + ": " + s.get("error"));
+            String id = s.get("id").textValue();
+            if (s.path("error").isTextual()) {
+                problems.add(id + ": the scenario failed (its memkit rows are unknown): " + s.get("error").textValue());
             }
-            if (!(s.get("variants") instanceof List)) {
+            if (!s.path("variants").isArray()) {
                 problems.add(id + ": no variants list");
                 continue;
             }
-            if (((List<?>) s.get("variants")).isEmpty() && !(s.get("error") instanceof String)) {
+            if (s.get("variants").isEmpty() && !s.path("error").isTextual()) {
                 problems.add(id + ": no variants and no error");
             }
-            for (Object vo : (List<?>) s.get("variants")) {
+            for (JsonNode v : s.get("variants")) {
                 variants++;
-                if (!(vo instanceof Map)) {
+                if (!v.isObject()) {
                     problems.add(id + ": a variant is not an object");
                     continue;
                 }
-                Map<?, ?> v = (Map<?, ?>) vo;
-                String name = String.valueOf(v.get("name"));
-                if (!(v.get("name") instanceof String) || !ROLES.contains(v.get("role"))) {
+                String name = v.path("name").asText("?");
+                String role = v.path("role").asText("?");
+                if (!v.path("name").isTextual() || !ROLES.contains(role)) {
                     problems.add(id + "/" + name + ": missing name or unknown role " + v.get("role"));
                 }
-                if (v.get("error") instanceof String) {
-                    failures.add(id + "/" + name + ": " + v.get("error"));
-                } else if (!(v.get("bytesPerUnit") instanceof Double) || !(v.get("nsPerUnit") instanceof Double)) {
+                if (v.path("error").isTextual()) {
+                    String failure = id + "/" + name + ": " + v.get("error").textValue();
+                    if (role.equals("memkit")) {
+                        problems.add("memkit row failed: " + failure);
+                    } else {
+                        failures.add(failure);
+                    }
+                } else if (!v.path("bytesPerUnit").isNumber() || !v.path("nsPerUnit").isNumber()) {
                     problems.add(id + "/" + name + ": neither figures (bytesPerUnit, nsPerUnit) nor an error");
                 }
             }
+            charts += lineCharts(id, s.get("lineCharts"), problems);
+            tables += tables(id, s.get("tables"), problems);
         }
-        return scenarios.size() + " scenarios, " + variants + " variants, " + failures.size() + " failed";
+        return scenarios.size() + " scenarios, " + variants + " variants, " + failures.size() + " failed (allowed), "
+                + charts + " line charts, " + tables + " tables";
+    }
+
+    /** Checks the optional {@code lineCharts} of one scenario; returns how many there are. */
+    private static int lineCharts(String id, JsonNode charts, List<String> problems) {
+        if (charts == null) {
+            return 0;
+        }
+        if (!charts.isArray()) {
+            problems.add(id + ": lineCharts is not an array");
+            return 0;
+        }
+        for (JsonNode c : charts) {
+            String where = id + "/chart " + c.path("id").asText("?");
+            if (!c.path("id").isTextual() || !c.path("title").isTextual() || !c.path("series").isArray()) {
+                problems.add(where + ": a line chart needs an id, a title and a series array");
+                continue;
+            }
+            for (JsonNode line : c.get("series")) {
+                String at = where + "/" + line.path("name").asText("?");
+                if (!line.path("name").isTextual() || !ROLES.contains(line.path("role").asText())) {
+                    problems.add(at + ": a series needs a name and a known role");
+                }
+                JsonNode x = line.path("x");
+                JsonNode y = line.path("y");
+                if (!numbers(x) || !numbers(y) || x.size() != y.size()) {
+                    problems.add(at + ": x and y must be number arrays of equal length");
+                }
+            }
+        }
+        return charts.size();
+    }
+
+    /** Checks the optional {@code tables} of one scenario; returns how many there are. */
+    private static int tables(String id, JsonNode tables, List<String> problems) {
+        if (tables == null) {
+            return 0;
+        }
+        if (!tables.isArray()) {
+            problems.add(id + ": tables is not an array");
+            return 0;
+        }
+        for (JsonNode t : tables) {
+            String where = id + "/table " + t.path("title").asText("?");
+            JsonNode columns = t.path("columns");
+            if (!t.path("title").isTextual() || !strings(columns) || columns.isEmpty() || !t.path("rows").isArray()) {
+                problems.add(where + ": a table needs a title, column names and a rows array");
+                continue;
+            }
+            for (JsonNode row : t.get("rows")) {
+                if (!strings(row) || row.size() != columns.size()) {
+                    problems.add(where + ": each row must be " + columns.size() + " strings: " + row);
+                }
+            }
+        }
+        return tables.size();
+    }
+
+    private static boolean numbers(JsonNode array) {
+        if (!array.isArray()) {
+            return false;
+        }
+        for (JsonNode n : array) {
+            if (!n.isNumber()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean strings(JsonNode array) {
+        if (!array.isArray()) {
+            return false;
+        }
+        for (JsonNode n : array) {
+            if (!n.isTextual()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String line(JsonProcessingException e) {
+        return e.getLocation() == null ? "?" : e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
 }

@@ -105,10 +105,14 @@ public final class ReportCommand {
         out.println("ns/unit: median of the measured batches, wall clock (indicative in a quick run); GCs, GC ms: collections"
                 + " during them; direct: direct memory held at the end.");
         for (ScenarioResult s : report.scenarios()) {
-            if (!s.notes().isEmpty()) {
+            String attached = TextTable.attachments(s);
+            if (!s.notes().isEmpty() || !attached.isEmpty()) {
                 out.println();
                 out.println("== " + s.id() + ": " + s.title());
-                out.print(s.notes().endsWith("\n") ? s.notes() : s.notes() + "\n");
+                if (!s.notes().isEmpty()) {
+                    out.print(s.notes().endsWith("\n") ? s.notes() : s.notes() + "\n");
+                }
+                out.print(attached);
             }
         }
         List<String> headlines = report.headlines();
@@ -217,7 +221,7 @@ public final class ReportCommand {
             long s0 = System.nanoTime();
             ScenarioResult result;
             try {
-                result = s.run(context);
+                result = context.drainAttachments(s.run(context));
             } catch (Exception | LinkageError | OutOfMemoryError | StackOverflowError e) {
                 progress.accept(prefix + ": FAILED: " + ScenarioContext.describe(e));
                 result = new ScenarioResult(s.id(), s.title(), s.description(), s.unit(), s.bytesLabel(), List.of(), "",

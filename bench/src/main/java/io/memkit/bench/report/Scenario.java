@@ -6,6 +6,12 @@ package io.memkit.bench.report;
  *
  * <p>Most scenarios extend {@link VariantScenario} and only list their variants. A scenario that
  * measures something else (a child JVM, a leak hunt) implements {@link #run(ScenarioContext)} itself.
+ *
+ * <p>Besides its rows, a scenario can attach line charts ({@link LineChart}: a time series per
+ * variant, e.g. memory held after a burst) and text tables ({@link DataTable}) through
+ * {@link ScenarioContext#addSeries}, {@link ScenarioContext#attach(LineChart)} and
+ * {@link ScenarioContext#attach(DataTable)}; they appear on the page, in the terminal and in
+ * {@code report.json}.
  */
 public interface Scenario {
 

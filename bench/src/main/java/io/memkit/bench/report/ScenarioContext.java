@@ -4,8 +4,10 @@ import io.memkit.meter.Measurement;
 import io.memkit.meter.MemoryMeter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -21,7 +23,8 @@ import java.util.function.Consumer;
  * unit are the total over all batches divided by the units run (a mean, like JMH's
  * {@code gc.alloc.rate.norm}); time per unit is the median batch's.
  *
- * <p>Not thread-safe: one scenario runs at a time.
+ * <p>Not thread-safe: one scenario runs at a time, and a scenario that samples on another thread
+ * hands its series to {@link #addSeries} on the scenario's own thread.
  */
 public final class ScenarioContext {
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
@@ -32,6 +35,8 @@ public final class ScenarioContext {
     private final Settings settings;
     private final Consumer<String> progress;
     private final String prefix;
+    private final List<LineChart> charts = new ArrayList<>();
+    private final List<DataTable> tables = new ArrayList<>();
 
     /**
      * Creates a context.
@@ -63,6 +68,72 @@ public final class ScenarioContext {
      */
     public void progress(String what) {
         progress.accept(prefix + ": " + what);
+    }
+
+    /**
+     * Adds a series to a line chart of this scenario's result: the first series under a chart id
+     * creates the chart, later ones join it (so each variant can add its own line to one chart).
+     *
+     * @param chart  the chart's axes and captions ({@link LineChart#of}); any series it has are added too
+     * @param series the line to add
+     * @throws IllegalArgumentException if a chart with that id but other captions or units was added,
+     *                                  or the chart already has a series of that name
+     */
+    public void addSeries(LineChart chart, LineChart.Series series) {
+        Objects.requireNonNull(series, "series must not be null");
+        for (int i = 0; i < charts.size(); i++) {
+            LineChart known = charts.get(i);
+            if (known.id().equals(chart.id())) {
+                if (!known.sameAxes(chart)) {
+                    throw new IllegalArgumentException("line chart '" + chart.id() + "' was added with other captions or units");
+                }
+                for (LineChart.Series s : chart.series()) {
+                    known = known.withSeries(s);
+                }
+                charts.set(i, known.withSeries(series));
+                return;
+            }
+        }
+        charts.add(chart.withSeries(series));
+    }
+
+    /**
+     * Attaches a whole line chart to this scenario's result.
+     *
+     * @param chart the chart with its series
+     * @throws IllegalArgumentException if a chart with that id was already added
+     */
+    public void attach(LineChart chart) {
+        for (LineChart known : charts) {
+            if (known.id().equals(chart.id())) {
+                throw new IllegalArgumentException("line chart '" + chart.id() + "' was already added");
+            }
+        }
+        charts.add(chart);
+    }
+
+    /**
+     * Attaches a text table to this scenario's result.
+     *
+     * @param table the table
+     */
+    public void attach(DataTable table) {
+        tables.add(Objects.requireNonNull(table, "table must not be null"));
+    }
+
+    /**
+     * Adds what was attached to this context to {@code result} and forgets it, so that a second
+     * call adds nothing. {@link VariantScenario} and the report's runner call it; a scenario
+     * need not.
+     *
+     * @param result the scenario's result
+     * @return the result with the attached charts and tables
+     */
+    public ScenarioResult drainAttachments(ScenarioResult result) {
+        ScenarioResult out = result.withAttachments(List.copyOf(charts), List.copyOf(tables));
+        charts.clear();
+        tables.clear();
+        return out;
     }
 
     /**

@@ -99,4 +99,50 @@ public final class TextTable {
         }
         out.append(line).append('\n');
     }
+
+    /**
+     * A scenario's attached line charts (one line per series: its last and peak value) and text
+     * tables (aligned columns), for the terminal.
+     *
+     * @param s the scenario's result
+     * @return the text, lines ending with {@code \n}; empty when nothing is attached
+     */
+    public static String attachments(ScenarioResult s) {
+        StringBuilder out = new StringBuilder();
+        for (LineChart c : s.lineCharts()) {
+            out.append("chart: ").append(c.title()).append(" (").append(c.yLabel()).append(" over ").append(c.xLabel())
+                    .append(c.xUnit().isEmpty() ? "" : ", " + c.xUnit()).append(")\n");
+            boolean bytes = LineChart.BYTES.equals(c.yUnit());
+            for (LineChart.Series line : c.series()) {
+                out.append("  ").append(LineChartSvg.legend(line, bytes, c.yUnit())).append(" (").append(line.size())
+                        .append(" points)\n");
+            }
+        }
+        for (DataTable t : s.tables()) {
+            out.append("table: ").append(t.title()).append('\n');
+            int[] widths = new int[t.columns().size()];
+            for (int c = 0; c < widths.length; c++) {
+                widths[c] = t.columns().get(c).length();
+                for (java.util.List<String> row : t.rows()) {
+                    widths[c] = Math.max(widths[c], row.get(c).length());
+                }
+            }
+            tableRow(out, t.columns(), widths);
+            for (java.util.List<String> row : t.rows()) {
+                tableRow(out, row, widths);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void tableRow(StringBuilder out, java.util.List<String> cells, int[] widths) {
+        StringBuilder line = new StringBuilder("  ");
+        for (int c = 0; c < cells.size(); c++) {
+            line.append(cells.get(c));
+            if (c < cells.size() - 1) {
+                line.append(" ".repeat(widths[c] - cells.get(c).length() + 2));
+            }
+        }
+        out.append(line).append('\n');
+    }
 }

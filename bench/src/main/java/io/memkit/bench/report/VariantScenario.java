@@ -5,6 +5,8 @@ import java.util.List;
 
 /**
  * A scenario that is a list of {@link Variant}s, each measured by {@link ScenarioContext#measure(Variant)}.
+ * Line charts and tables attached to the context while it runs ({@link ScenarioContext#addSeries},
+ * {@link ScenarioContext#attach(LineChart)}, {@link ScenarioContext#attach(DataTable)}) join its result.
  */
 public abstract class VariantScenario implements Scenario {
 
@@ -33,11 +35,23 @@ public abstract class VariantScenario implements Scenario {
     }
 
     /**
+     * Runs after every variant, before {@link #notes(List)}: the place to attach a line chart or a
+     * table built from all the results ({@link ScenarioContext#attach(LineChart)},
+     * {@link ScenarioContext#attach(DataTable)}); nothing by default.
+     *
+     * @param context the running scenario's context
+     * @param results the measured results
+     * @throws Exception if it fails; the whole scenario then fails
+     */
+    protected void summarize(ScenarioContext context, List<VariantResult> results) throws Exception {
+    }
+
+    /**
      * Measures every variant; a variant that throws becomes a failed row and the others still run.
      *
      * @param context settings, progress lines and the measuring loop
      * @return the figures
-     * @throws Exception if {@link #variants(ScenarioContext)} throws
+     * @throws Exception if {@link #variants(ScenarioContext)} or {@link #summarize} throws
      */
     @Override
     public ScenarioResult run(ScenarioContext context) throws Exception {
@@ -47,7 +61,8 @@ public abstract class VariantScenario implements Scenario {
         for (Variant variant : variants) {
             results.add(context.measure(variant));
         }
-        return new ScenarioResult(id(), title(), description(), unit(), bytesLabel(), results, notes(results), null,
-                (System.nanoTime() - t0) / 1e9);
+        summarize(context, results);
+        return context.drainAttachments(new ScenarioResult(id(), title(), description(), unit(), bytesLabel(), results,
+                notes(results), null, (System.nanoTime() - t0) / 1e9));
     }
 }

@@ -3,6 +3,7 @@ package io.memkit.bench.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.memkit.meter.MemoryMeter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -161,22 +161,20 @@ class ReportTest {
         Path abs = ReportCommand.write(report, dir.resolve("out"));
 
         String json = Files.readString(abs.resolve("report.json"), StandardCharsets.UTF_8);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> root = (Map<String, Object>) JsonReader.parse(json);
-        assertThat(root.get("schema")).isEqualTo(ReportJson.SCHEMA);
-        assertThat(root.get("mode")).isEqualTo("quick");
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> scenarios = (List<Map<String, Object>>) root.get("scenarios");
-        assertThat(scenarios).extracting(m -> m.get("id")).containsExactly("tiny", "throwing");
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> variants = (List<Map<String, Object>>) scenarios.get(0).get("variants");
-        assertThat(variants.get(0).get("role")).isEqualTo("naive");
-        assertThat(variants.get(0).get("bytesPerUnit")).isEqualTo(report.scenarios().get(0).variants().get(0).bytesPerOp());
-        assertThat(variants.get(1).get("savedVsNaive")).isEqualTo(1.0);
-        assertThat(variants.get(2).get("bytesPerUnit")).isNull();
-        assertThat(variants.get(2).get("error")).isEqualTo("IllegalStateException: broken on purpose");
-        assertThat(scenarios.get(1).get("error")).isEqualTo("UnsupportedOperationException: not today");
-        assertThat(root.get("instruments")).asString().startsWith("memkit instruments:");
+        JsonNode root = ReportJson.MAPPER.readTree(json);
+        assertThat(root.get("schema").textValue()).isEqualTo(ReportJson.SCHEMA);
+        assertThat(root.get("mode").textValue()).isEqualTo("quick");
+        JsonNode scenarios = root.get("scenarios");
+        assertThat(scenarios).extracting(m -> m.get("id").textValue()).containsExactly("tiny", "throwing");
+        JsonNode variants = scenarios.get(0).get("variants");
+        assertThat(variants.get(0).get("role").textValue()).isEqualTo("naive");
+        assertThat(variants.get(0).get("bytesPerUnit").doubleValue())
+                .isEqualTo(report.scenarios().get(0).variants().get(0).bytesPerOp());
+        assertThat(variants.get(1).get("savedVsNaive").doubleValue()).isEqualTo(1.0);
+        assertThat(variants.get(2).get("bytesPerUnit").isNull()).isTrue();
+        assertThat(variants.get(2).get("error").textValue()).isEqualTo("IllegalStateException: broken on purpose");
+        assertThat(scenarios.get(1).get("error").textValue()).isEqualTo("UnsupportedOperationException: not today");
+        assertThat(root.get("instruments").textValue()).startsWith("memkit instruments:");
 
         String html = Files.readString(abs.resolve("index.html"), StandardCharsets.UTF_8);
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("</html>")
