@@ -238,11 +238,6 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     }
 
     @Override
-    public int maxFastWritableBytes() {
-        return Math.min(lease.capacity(), maxCapacity()) - writerIndex();
-    }
-
-    @Override
     protected void deallocate() {
         alloc.leaseReleased(lease);
     }
