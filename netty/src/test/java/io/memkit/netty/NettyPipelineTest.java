@@ -205,4 +205,67 @@ class NettyPipelineTest {
         assertThat(alloc.metric().usedDirectMemory()).isZero();
         pool.close();
     }
+
+    /**
+     * A server whose handler holds every buffer it reads exhausts a small pool: the read loop catches
+     * the pool's exception and fires it through exceptionCaught, the connection stays open, and once
+     * the handler lets its buffers go, reading resumes and every byte arrives.
+     */
+    @Test
+    void exhaustionReachesExceptionCaughtAndTheConnectionRecovers() throws Exception {
+        BufferPool small = BufferPool.builder().name("exhaust").maxBytes(256 * 1024).build();
+        MemkitByteBufAllocator alloc = new MemkitByteBufAllocator(small);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        CompletableFuture<Throwable> caught = new CompletableFuture<>();
+        CompletableFuture<Long> all = new CompletableFuture<>();
+        long total = 4L << 20;
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.ALLOCATOR, alloc)
+                    .childHandler(new ChannelInboundHandlerAdapter() {
+                        final List<ByteBuf> held = new ArrayList<>();
+                        long received;
+
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            ByteBuf b = (ByteBuf) msg;
+                            received += b.readableBytes();
+                            if (caught.isDone()) {
+                                b.release();
+                            } else {
+                                held.add(b); // holds pooled memory until the pool runs out
+                            }
+                            if (received == total) {
+                                all.complete(received);
+                            }
+                        }
+
+                        @Override
+                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                            caught.complete(cause);
+                            held.forEach(ByteBuf::release);
+                            held.clear();
+                        }
+                    }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            Channel client = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter())
+                    .connect(server.localAddress()).sync().channel();
+            for (long sent = 0; sent < total; sent += 64 * 1024) {
+                client.write(io.netty.buffer.Unpooled.wrappedBuffer(new byte[64 * 1024]));
+            }
+            client.flush();
+            assertThat(caught.get(30, TimeUnit.SECONDS)).isInstanceOf(io.memkit.pools.PoolExhaustedException.class)
+                    .hasMessageContaining("exhaust");
+            assertThat(all.get(30, TimeUnit.SECONDS)).isEqualTo(total);
+            assertThat(client.isActive()).as("connection kept open").isTrue();
+            client.close().await(10, TimeUnit.SECONDS);
+            server.close().await(10, TimeUnit.SECONDS);
+        } finally {
+            assertThat(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(20, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(small.stats().liveLeases()).isZero();
+        assertThat(small.stats().exhausted()).isPositive();
+        assertThat(alloc.metric().usedDirectMemory()).isZero();
+        small.close();
+    }
 }
