@@ -445,7 +445,7 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     public int setBytes(int index, ScatteringByteChannel in, int length) throws IOException {
         checkIndex(index, length);
         try {
-            return in.read(ioView(index, length));
+            return in.read(readView(index, length));
         } catch (ClosedChannelException e) {
             return -1;
         }
@@ -455,7 +455,7 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     public int setBytes(int index, FileChannel in, long position, int length) throws IOException {
         checkIndex(index, length);
         try {
-            return in.read(ioView(index, length), position);
+            return in.read(readView(index, length), position);
         } catch (ClosedChannelException e) {
             return -1;
         }
@@ -482,6 +482,21 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     @Override
     public ByteBuffer internalNioBuffer(int index, int length) {
         checkIndex(index, length);
+        return ioView(index, length);
+    }
+
+    /**
+     * A buffer for a channel to read {@code [index, index + length)} into. A read that fills the
+     * buffer to the end of the lease (what Netty's read loop does) goes into the lease's own view
+     * at no cost: a channel read moves only its position, which absolute access ignores. Any other
+     * window gets the I/O view, whose limit may move.
+     */
+    private ByteBuffer readView(int index, int length) {
+        ByteBuffer m = memory;
+        if (index + length == m.limit()) {
+            m.position(index);
+            return m;
+        }
         return ioView(index, length);
     }
 

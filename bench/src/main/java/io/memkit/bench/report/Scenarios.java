@@ -34,7 +34,7 @@ public final class Scenarios {
                 new PoolScenario(),
                 new FileReadScenario(),
                 new DirectChurnScenario(),
-                new NettyEchoScenario(),
+                new NettyEchoScenario(1024), new NettyEchoScenario(16 * 1024),
                 new ScratchScenario(),
                 new InternScenario(true),
                 new InternScenario(false),

@@ -53,8 +53,19 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class NettyEchoScenario implements Scenario {
     /** Connections per run. */
     public static final int CONNECTIONS = 16;
-    /** Message sizes. */
-    private static final int[] SIZES = {1024, 16 * 1024};
+    private final int size;
+
+    /**
+     * The scenario for one message size.
+     *
+     * @param size bytes per message, at least 4
+     */
+    public NettyEchoScenario(int size) {
+        if (size < 4) {
+            throw new IllegalArgumentException("size must be at least 4: " + size);
+        }
+        this.size = size;
+    }
     /** Extras: messages per second (median run), direct memory at peak, at the end. */
     public static final String MESSAGES_PER_SECOND = "messagesPerSecond";
     public static final String PEAK_DIRECT = "peakDirectBytes";
@@ -62,17 +73,17 @@ public final class NettyEchoScenario implements Scenario {
 
     @Override
     public String id() {
-        return "netty-echo";
+        return size == 1024 ? "netty-echo" : "netty-echo-" + size / 1024 + "k";
     }
 
     @Override
     public String title() {
-        return "Netty loopback echo, 16 connections";
+        return "Netty loopback echo, 16 connections, " + size / 1024 + " KiB messages";
     }
 
     @Override
     public String description() {
-        return "A Netty NIO echo server and client over loopback, 16 connections, each sending a 1 KiB or 16 KiB message "
+        return "A Netty NIO echo server and client over loopback, 16 connections, each sending a " + size / 1024 + " KiB message "
                 + "and waiting for the echo, with each allocator set as ChannelOption.ALLOCATOR on both sides: Netty's "
                 + "Unpooled, Pooled and Adaptive allocators vs memkit's MemkitByteBufAllocator. One op is one message echoed; "
                 + "heap bytes are counted over every thread; time is wall time per message over the 16 connections.";
@@ -90,13 +101,10 @@ public final class NettyEchoScenario implements Scenario {
         int perConnection = quick ? 150 : 1500;
         int runs = quick ? 1 : 3;
         List<VariantResult> results = new ArrayList<>();
-        for (int size : SIZES) {
-            String kib = size / 1024 + " KiB";
-            results.add(measure(context, "Netty Unpooled, " + kib, Role.NAIVE, Kind.UNPOOLED, size, perConnection, runs));
-            results.add(measure(context, "Netty Pooled, " + kib, Role.PEER, Kind.POOLED, size, perConnection, runs));
-            results.add(measure(context, "Netty Adaptive, " + kib, Role.PEER, Kind.ADAPTIVE, size, perConnection, runs));
-            results.add(measure(context, "memkit, " + kib, Role.MEMKIT, Kind.MEMKIT, size, perConnection, runs));
-        }
+        results.add(measure(context, "Netty UnpooledByteBufAllocator", Role.NAIVE, Kind.UNPOOLED, size, perConnection, runs));
+        results.add(measure(context, "Netty PooledByteBufAllocator", Role.PEER, Kind.POOLED, size, perConnection, runs));
+        results.add(measure(context, "Netty AdaptiveByteBufAllocator", Role.PEER, Kind.ADAPTIVE, size, perConnection, runs));
+        results.add(measure(context, "memkit MemkitByteBufAllocator", Role.MEMKIT, Kind.MEMKIT, size, perConnection, runs));
         String notes = "messages/s (median run), peak and end direct memory per row: "
                 + describeExtras(results) + "\n";
         return new ScenarioResult(id(), title(), description(), unit(), bytesLabel(), results, notes, null,
