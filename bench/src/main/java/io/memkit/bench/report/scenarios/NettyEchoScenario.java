@@ -66,9 +66,11 @@ public final class NettyEchoScenario implements Scenario {
         }
         this.size = size;
     }
-    /** Extras: messages per second (median run), direct memory at peak, at the end. */
+    /** The extra holding messages per second, of the median run. */
     public static final String MESSAGES_PER_SECOND = "messagesPerSecond";
+    /** The extra holding the most direct memory the allocator held during the runs. */
     public static final String PEAK_DIRECT = "peakDirectBytes";
+    /** The extra holding the direct memory the allocator held after the last run. */
     public static final String END_DIRECT = "endDirectBytes";
 
     @Override
