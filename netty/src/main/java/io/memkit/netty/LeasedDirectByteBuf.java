@@ -9,7 +9,10 @@ import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.Buffer;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,8 +45,30 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
 
     private static final VarHandle LEASE;
 
-    /** Whether Netty can give the address of direct memory (it needs its Unsafe access for that). */
-    private static final boolean HAS_ADDRESS = PlatformDependent.hasUnsafe();
+    /**
+     * Gives the address of a direct buffer without Netty's Unsafe access: {@code
+     * MemorySegment.ofBuffer(buffer).address()} on JDK 22+ (public API there; a preview on 21, so not
+     * used), found by reflection since this code compiles for Java 17; {@code null} elsewhere.
+     */
+    private static final MethodHandle SEGMENT_ADDRESS = segmentAddress();
+    /** Whether memory addresses can be had: where Netty's own direct buffers have one. */
+    private static final boolean HAS_ADDRESS = PlatformDependent.hasUnsafe() || SEGMENT_ADDRESS != null;
+
+    private static MethodHandle segmentAddress() {
+        if (Runtime.version().feature() < 22) {
+            return null;
+        }
+        try {
+            Class<?> segment = Class.forName("java.lang.foreign.MemorySegment");
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            MethodHandle ofBuffer = lookup.findStatic(segment, "ofBuffer", MethodType.methodType(segment, Buffer.class));
+            MethodHandle address = lookup.findVirtual(segment, "address", MethodType.methodType(long.class));
+            return MethodHandles.filterReturnValue(ofBuffer, address)
+                    .asType(MethodType.methodType(long.class, ByteBuffer.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
 
     static {
         try {
@@ -65,6 +90,8 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     private int capacity;
     /** A view for channel I/O that moves its position and limit; made on first use. */
     private ByteBuffer ioView;
+    /** The address of {@link #memory}, found on first use; 0 until then. */
+    private long address;
 
     LeasedDirectByteBuf(MemkitByteBufAllocator alloc, PooledBuffer lease, int maxCapacity) {
         super(maxCapacity);
@@ -231,6 +258,7 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
         m.put(0, memory, 0, capacity);
         memory = m;
         ioView = null;
+        address = 0;
         capacity = newCapacity;
         LEASE.setRelease(this, grown);
         alloc.leaseReleased(old);
@@ -295,7 +323,23 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
         if (!HAS_ADDRESS) {
             throw new UnsupportedOperationException("Netty has no access to memory addresses in this JVM");
         }
-        return PlatformDependent.directBufferAddress(memory);
+        long a = address;
+        if (a == 0) {
+            a = addressOf(memory);
+            address = a;
+        }
+        return a;
+    }
+
+    private static long addressOf(ByteBuffer memory) {
+        if (PlatformDependent.hasUnsafe()) {
+            return PlatformDependent.directBufferAddress(memory);
+        }
+        try {
+            return (long) SEGMENT_ADDRESS.invokeExact(memory);
+        } catch (Throwable e) {
+            throw new UnsupportedOperationException("no address for the direct buffer " + memory, e);
+        }
     }
 
     // ---- bulk reads ----

@@ -166,7 +166,12 @@ class MemkitByteBufAllocatorTest {
         ByteBuf ref = UnpooledByteBufAllocator.DEFAULT.directBuffer(64);
         assertThat(b.hasMemoryAddress()).isEqualTo(ref.hasMemoryAddress());
         if (b.hasMemoryAddress()) {
-            assertThat(b.memoryAddress()).isNotZero();
+            assertThat(b.memoryAddress()).isNotZero().isEqualTo(b.memoryAddress());
+            assertThat(b.slice(8, 8).memoryAddress()).isEqualTo(b.memoryAddress() + 8);
+            ByteBuf overView = Unpooled.wrappedBuffer(b.nioBuffer(0, 64));
+            if (overView.hasMemoryAddress()) { // Netty finds the address of our NIO view itself
+                assertThat(overView.memoryAddress()).isEqualTo(b.memoryAddress());
+            }
         }
         b.writeIntLE(0x11223344).writeLong(7);
         assertThat(b.order(ByteOrder.LITTLE_ENDIAN).getInt(0)).isEqualTo(0x11223344);
