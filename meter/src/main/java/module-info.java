@@ -6,5 +6,6 @@ module io.memkit.meter {
     requires jdk.management;
     exports io.memkit.meter;
     // Striping and counting, shared by the other modules; not API.
-    exports io.memkit.meter.internal to io.memkit.buffers, io.memkit.pools, io.memkit.weakcache;
+    exports io.memkit.meter.internal to io.memkit.buffers, io.memkit.pools, io.memkit.weakcache,
+            io.memkit.netty;
 }

@@ -6,6 +6,7 @@ import io.memkit.bench.report.scenarios.DirectChurnScenario;
 import io.memkit.bench.report.scenarios.FileReadScenario;
 import io.memkit.bench.report.scenarios.IntMapScenario;
 import io.memkit.bench.report.scenarios.LeakHuntScenario;
+import io.memkit.bench.report.scenarios.NettyEchoScenario;
 import io.memkit.bench.report.scenarios.InternScenario;
 import io.memkit.bench.report.scenarios.ListGrowthScenario;
 import io.memkit.bench.report.scenarios.ParseScenario;
@@ -33,6 +34,7 @@ public final class Scenarios {
                 new PoolScenario(),
                 new FileReadScenario(),
                 new DirectChurnScenario(),
+                new NettyEchoScenario(1024), new NettyEchoScenario(16 * 1024),
                 new ScratchScenario(),
                 new InternScenario(true),
                 new InternScenario(false),
