@@ -1,5 +1,9 @@
 package io.memkit.buffers;
 
+import io.memkit.meter.Metric;
+import io.memkit.meter.Metric.Kind;
+import io.memkit.meter.Metric.Unit;
+
 /**
  * A snapshot of memkit's JVM-wide Slice counters: how many bytes were shared as views instead of
  * copied, and how many were copied explicitly. Taken by {@link Slice#stats()}; immutable.
@@ -16,5 +20,9 @@ package io.memkit.buffers;
  * @param copies      explicit copies made
  * @param bytesCopied sum of the bytes those copies moved
  */
-public record SliceStats(long views, long bytesViewed, long copies, long bytesCopied) {
+public record SliceStats(
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.slice.views") long views,
+        @Metric(kind = Kind.COUNTER, unit = Unit.BYTES, meter = "memkit.slice.viewed") long bytesViewed,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.slice.copies") long copies,
+        @Metric(kind = Kind.COUNTER, unit = Unit.BYTES, meter = "memkit.slice.copied") long bytesCopied) {
 }

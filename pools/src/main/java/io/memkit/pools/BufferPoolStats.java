@@ -1,5 +1,9 @@
 package io.memkit.pools;
 
+import io.memkit.meter.Metric;
+import io.memkit.meter.Metric.Kind;
+import io.memkit.meter.Metric.Unit;
+
 /**
  * A snapshot of a {@link BufferPool}'s counters, taken by {@link BufferPool#stats()}.
  *
@@ -28,9 +32,20 @@ package io.memkit.pools;
  *                          {@link IllegalStateException} and changed nothing)
  * @param liveLeases        leases acquired and not yet released ({@code acquires - releases})
  */
-public record BufferPoolStats(long acquires, long releases, long hits, long misses, long unpooled,
-        long bytesInUse, long bytesIdle, long bytesReserved, long peakBytesReserved,
-        long exhausted, long leaksDetected, long doubleReleases, long liveLeases) {
+public record BufferPoolStats(
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.acquires") long acquires,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.releases") long releases,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.cache.gets", tags = "result=hit") long hits,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.cache.gets", tags = "result=miss") long misses,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.unpooled") long unpooled,
+        @Metric(kind = Kind.GAUGE, unit = Unit.BYTES, meter = "memkit.pool.memory", tags = "state=used") long bytesInUse,
+        @Metric(kind = Kind.GAUGE, unit = Unit.BYTES, meter = "memkit.pool.memory", tags = "state=idle") long bytesIdle,
+        @Metric(kind = Kind.GAUGE, unit = Unit.BYTES, meter = "memkit.pool.memory", tags = "state=reserved") long bytesReserved,
+        @Metric(kind = Kind.GAUGE, unit = Unit.BYTES, meter = "memkit.pool.memory.peak") long peakBytesReserved,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.exhausted") long exhausted,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.leaks") long leaksDetected,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.double.releases") long doubleReleases,
+        @Metric(kind = Kind.GAUGE, unit = Unit.COUNT, meter = "memkit.pool.leases") long liveLeases) {
 
     /**
      * Bytes held in quarantine: blocks of leaked leases whose raw {@code ByteBuffer} view escaped,
@@ -38,6 +53,7 @@ public record BufferPoolStats(long acquires, long releases, long hits, long miss
      *
      * @return {@code bytesReserved - bytesInUse - bytesIdle}
      */
+    @Metric(kind = Kind.GAUGE, unit = Unit.BYTES, meter = "memkit.pool.memory", tags = "state=quarantined")
     public long bytesQuarantined() {
         return bytesReserved - bytesInUse - bytesIdle;
     }

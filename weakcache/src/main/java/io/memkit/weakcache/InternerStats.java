@@ -1,5 +1,9 @@
 package io.memkit.weakcache;
 
+import io.memkit.meter.Metric;
+import io.memkit.meter.Metric.Kind;
+import io.memkit.meter.Metric.Unit;
+
 /**
  * A snapshot of an {@link Interner}'s counters.
  *
@@ -9,5 +13,10 @@ package io.memkit.weakcache;
  * @param collected entries expunged because their canonical instance was collected
  * @param size      entries held, as {@link Interner#size()}
  */
-public record InternerStats(long lookups, long hits, long misses, long collected, long size) {
+public record InternerStats(
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "") long lookups,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.interner.lookups", tags = "result=hit") long hits,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.interner.lookups", tags = "result=miss") long misses,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.interner.collected") long collected,
+        @Metric(kind = Kind.GAUGE, unit = Unit.COUNT, meter = "memkit.interner.size") long size) {
 }

@@ -1,5 +1,9 @@
 package io.memkit.weakcache;
 
+import io.memkit.meter.Metric;
+import io.memkit.meter.Metric.Kind;
+import io.memkit.meter.Metric.Unit;
+
 /**
  * A snapshot of a {@link WeakCache}'s counters.
  *
@@ -12,6 +16,12 @@ package io.memkit.weakcache;
  * @param removed      entries removed with {@link WeakCache#remove(Object)} ({@link RemovalCause#EXPLICIT})
  * @param size         entries held, as {@link WeakCache#size()}
  */
-public record WeakCacheStats(long hits, long misses, long loads, long loadFailures,
-        long collected, long removed, long size) {
+public record WeakCacheStats(
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.cache.gets", tags = "result=hit") long hits,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.cache.gets", tags = "result=miss") long misses,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.cache.loads", tags = "result=success") long loads,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.cache.loads", tags = "result=failure") long loadFailures,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.cache.removals", tags = "cause=collected") long collected,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.cache.removals", tags = "cause=explicit") long removed,
+        @Metric(kind = Kind.GAUGE, unit = Unit.COUNT, meter = "memkit.cache.size") long size) {
 }
