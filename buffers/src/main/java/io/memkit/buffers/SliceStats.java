@@ -15,6 +15,9 @@ import io.memkit.meter.Metric.Unit;
  * id) may lose increments, so under concurrency the totals are a lower bound. All zero when counting
  * is switched off with {@code -Dio.memkit.slice.stats=false}.
  *
+ * <p>Each value's {@link Metric} says whether it is a counter or a gauge, its unit and its meter
+ * name; reports, JMX and the Micrometer binder all read it from there.
+ *
  * @param views       Slices handed out without copying
  * @param bytesViewed sum of their lengths: bytes shared instead of copied
  * @param copies      explicit copies made

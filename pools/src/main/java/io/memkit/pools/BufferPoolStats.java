@@ -13,6 +13,9 @@ import io.memkit.meter.Metric.Unit;
  * {@code bytesReserved == bytesInUse + bytesIdle + quarantined bytes}, where the quarantined
  * bytes are {@code bytesReserved - bytesInUse - bytesIdle}.
  *
+ * <p>Each value's {@link Metric} says whether it is a counter or a gauge, its unit and its meter
+ * name; reports, JMX and the Micrometer binder all read it from there.
+ *
  * @param acquires          successful {@code acquire} calls
  * @param releases          leases that ended: last {@code close()} of each, plus leaked leases the
  *                          pool found and reclaimed or quarantined

@@ -9,6 +9,9 @@ import io.memkit.meter.Metric.Unit;
  * {@code acquires == created + reused}, {@code inUse == acquires - releases - leaksDetected}, and
  * {@code idle + inUse == created - discarded - leaksDetected} (the objects alive).
  *
+ * <p>Each value's {@link Metric} says whether it is a counter or a gauge, its unit and its meter
+ * name; reports, JMX and the Micrometer binder all read it from there.
+ *
  * @param acquires      successful {@link ObjectPool#acquire()} calls
  * @param releases      {@link Pooled#close()} calls that released a loan (including those whose
  *                      reset or validation threw)

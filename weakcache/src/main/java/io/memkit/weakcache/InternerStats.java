@@ -7,6 +7,9 @@ import io.memkit.meter.Metric.Unit;
 /**
  * A snapshot of an {@link Interner}'s counters.
  *
+ * <p>Each value's {@link Metric} says whether it is a counter or a gauge, its unit and its meter
+ * name; reports, JMX and the Micrometer binder all read it from there.
+ *
  * @param lookups   calls to {@link Interner#intern(Object)}: {@code hits + misses}, give or take calls in flight
  * @param hits      calls that returned an already canonical instance
  * @param misses    calls that made their argument canonical (each added one entry)

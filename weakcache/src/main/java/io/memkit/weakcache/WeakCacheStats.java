@@ -7,6 +7,9 @@ import io.memkit.meter.Metric.Unit;
 /**
  * A snapshot of a {@link WeakCache}'s counters.
  *
+ * <p>Each value's {@link Metric} says whether it is a counter or a gauge, its unit and its meter
+ * name; reports, JMX and the Micrometer binder all read it from there.
+ *
  * @param hits         lookups ({@code get} and {@code getIfPresent}) that found a live value,
  *                     including callers of {@code get} that waited for another caller's load
  * @param misses       lookups that found no live value
