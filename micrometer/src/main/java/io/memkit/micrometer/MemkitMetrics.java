@@ -84,7 +84,8 @@ public final class MemkitMetrics implements MeterBinder {
     /** One registry's meters per component. Called by {@link Instruments} under its lock. */
     private static final class Binding implements Instruments.Listener {
         private final WeakReference<MeterRegistry> registry;
-        private final Map<Instruments.Registration, List<Meter>> meters = new IdentityHashMap<>();
+        /** Ids, not meters: some registries' meters refer to their registry, which must stay collectable. */
+        private final Map<Instruments.Registration, List<Meter.Id>> meters = new IdentityHashMap<>();
         /** Type and name of each bound component, to its registration. */
         private final Map<String, Instruments.Registration> bound = new HashMap<>();
 
@@ -111,10 +112,10 @@ public final class MemkitMetrics implements MeterBinder {
                 return;
             }
             Tags common = Tags.of("name", registration.name(), "type", registration.type());
-            List<Meter> list = new ArrayList<>();
+            List<Meter.Id> list = new ArrayList<>();
             for (StatsSchema.Field field : StatsSchema.of(stats.getClass()).fields()) {
                 if (!field.meter().isEmpty()) {
-                    list.add(meter(target, component, field, common));
+                    list.add(meter(target, component, field, common).getId());
                 }
             }
             meters.put(registration, list);
@@ -139,15 +140,15 @@ public final class MemkitMetrics implements MeterBinder {
 
         @Override
         public void removed(Instruments.Registration registration) {
-            List<Meter> list = meters.remove(registration);
+            List<Meter.Id> list = meters.remove(registration);
             if (list == null) {
                 return;
             }
             bound.remove(registration.type() + '\0' + registration.name(), registration);
             MeterRegistry target = registry.get();
             if (target != null) {
-                for (Meter meter : list) {
-                    target.remove(meter);
+                for (Meter.Id id : list) {
+                    target.remove(id);
                 }
             }
         }
