@@ -1,5 +1,9 @@
 package io.memkit.buffers;
 
+import io.memkit.meter.Metric;
+import io.memkit.meter.Metric.Kind;
+import io.memkit.meter.Metric.Unit;
+
 /**
  * A snapshot of memkit's JVM-wide Slice counters: how many bytes were shared as views instead of
  * copied, and how many were copied explicitly. Taken by {@link Slice#stats()}; immutable.
@@ -11,10 +15,17 @@ package io.memkit.buffers;
  * id) may lose increments, so under concurrency the totals are a lower bound. All zero when counting
  * is switched off with {@code -Dio.memkit.slice.stats=false}.
  *
+ * <p>Each value's {@link Metric} says whether it is a counter or a gauge, its unit and its meter
+ * name; reports, JMX and the Micrometer binder all read it from there.
+ *
  * @param views       Slices handed out without copying
  * @param bytesViewed sum of their lengths: bytes shared instead of copied
  * @param copies      explicit copies made
  * @param bytesCopied sum of the bytes those copies moved
  */
-public record SliceStats(long views, long bytesViewed, long copies, long bytesCopied) {
+public record SliceStats(
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.slice.views") long views,
+        @Metric(kind = Kind.COUNTER, unit = Unit.BYTES, meter = "memkit.slice.viewed") long bytesViewed,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.slice.copies") long copies,
+        @Metric(kind = Kind.COUNTER, unit = Unit.BYTES, meter = "memkit.slice.copied") long bytesCopied) {
 }

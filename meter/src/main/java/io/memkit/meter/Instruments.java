@@ -1,36 +1,27 @@
 package io.memkit.meter;
 
-import java.lang.management.ManagementFactory;
-import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.management.Attribute;
-import javax.management.AttributeList;
-import javax.management.AttributeNotFoundException;
-import javax.management.DynamicMBean;
-import javax.management.InstanceAlreadyExistsException;
-import javax.management.InstanceNotFoundException;
-import javax.management.JMException;
-import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanInfo;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
 /**
- * The JVM-wide registry of live memkit components, for reports and JMX.
+ * The JVM-wide registry of live memkit components, for reports, JMX and metrics binders.
  *
- * <p>Components {@link #register(Instrumented) register} themselves when created. The registry
- * holds them weakly: a component that the program drops without closing is collected as usual,
- * and disappears from {@link #all()}, {@link #report()} and JMX at the next registry call. After
- * {@link #registerJmx()}, every live component, and every one registered later, is an MXBean named
- * {@code io.memkit:type=<type>,name=<name>} whose attributes are its counters; the bean is
- * unregistered when the component {@link #unregister(Instrumented) unregisters} (on close) or is
- * collected. The beans hold their components weakly too.
+ * <p>Whoever creates a component {@link #register(Instrumented) registers} it once it is fully
+ * built (builders and factory methods do it for memkit's components). The registry holds
+ * components weakly: a component that the program drops without closing is collected as usual
+ * and leaves {@link #all()}, {@link #report()}, JMX and every {@link Listener} at the next
+ * registry call. {@link #registerJmx()} exposes the components as MBeans; a metrics binder
+ * follows the registry with {@link #addListener(Listener)}.
+ *
+ * <p>This class needs only {@code java.base}: JMX lives in a separate class that is loaded when
+ * {@link #registerJmx()} is first called, so a modular application without
+ * {@code java.management} can still use every pool and cache.
  *
  * <p>Thread-safe. Registration takes a lock, so it belongs on cold paths (creating and closing
  * components), never on a per-operation path.
@@ -38,43 +29,45 @@ import javax.management.ObjectName;
 public final class Instruments {
 
     private static final ReentrantLock LOCK = new ReentrantLock();
-    private static final ReferenceQueue<Instrumented> COLLECTED = new ReferenceQueue<>();
     /** Guarded by LOCK, in registration order. */
-    private static final List<Entry> ENTRIES = new ArrayList<>();
-    /** Guarded by LOCK. */
-    private static boolean jmxEnabled;
+    private static final List<Registration> ENTRIES = new ArrayList<>();
+    /** Guarded by LOCK; listeners are held weakly, so a dropped metrics registry can be collected. */
+    private static final List<WeakReference<Listener>> LISTENERS = new ArrayList<>();
+    /** Guarded by LOCK; the JMX exporter once enabled, held strongly for the JVM's lifetime. */
+    private static Listener jmx;
 
     private Instruments() {
     }
 
     /**
-     * Adds a component to the registry (and to JMX once {@link #registerJmx()} was called).
-     * Registering the same instance twice has no further effect.
+     * Adds a fully built component to the registry, and tells JMX and every listener. Registering
+     * the same instance twice has no further effect.
      *
      * @param component the component; held weakly
+     * @param <T>       the component's type
+     * @return {@code component}, so that a factory can {@code return Instruments.register(new X(..))}
      * @throws NullPointerException if {@code component} is {@code null}
      */
-    public static void register(Instrumented component) {
+    public static <T extends Instrumented> T register(T component) {
         Objects.requireNonNull(component, "component must not be null");
         LOCK.lock();
         try {
             expungeCollected();
             if (indexOf(component) >= 0) {
-                return;
+                return component;
             }
-            Entry entry = new Entry(component, COLLECTED);
-            ENTRIES.add(entry);
-            if (jmxEnabled) {
-                entry.registerMBean();
-            }
+            Registration registration = new Registration(component);
+            ENTRIES.add(registration);
+            notify(registration, true);
+            return component;
         } finally {
             LOCK.unlock();
         }
     }
 
     /**
-     * Removes a component from the registry and from JMX; components call this when they close.
-     * Does nothing for a component that is not registered.
+     * Removes a component from the registry, JMX and every listener; components call this when
+     * they close. Does nothing for a component that is not registered.
      *
      * @param component the component
      * @throws NullPointerException if {@code component} is {@code null}
@@ -86,9 +79,7 @@ public final class Instruments {
             expungeCollected();
             int i = indexOf(component);
             if (i >= 0) {
-                Entry entry = ENTRIES.remove(i);
-                entry.unregisterMBean();
-                entry.clear();
+                remove(i);
             }
         } finally {
             LOCK.unlock();
@@ -105,8 +96,8 @@ public final class Instruments {
         try {
             expungeCollected();
             List<Instrumented> live = new ArrayList<>(ENTRIES.size());
-            for (Entry entry : ENTRIES) {
-                Instrumented component = entry.get();
+            for (Registration entry : ENTRIES) {
+                Instrumented component = entry.component();
                 if (component != null) {
                     live.add(component);
                 }
@@ -118,65 +109,26 @@ public final class Instruments {
     }
 
     /**
-     * A human-readable table of every live component's counters: one block per component, one
-     * line per counter.
+     * Follows the registry: {@code listener} is told of every live component at once, then of each
+     * one added or removed (unregistered or collected) from now on, in order, until the listener
+     * itself is collected. The registry holds listeners weakly: keep the listener reachable as long
+     * as it should listen (a metrics binder lets its meter registry hold it).
      *
-     * @return the table, ending with a line break
-     */
-    public static String report() {
-        List<Instrumented> live = all();
-        int typeWidth = "type".length();
-        int nameWidth = "name".length();
-        int counterWidth = "counter".length();
-        List<Map<String, Long>> snapshots = new ArrayList<>(live.size());
-        for (Instrumented component : live) {
-            Map<String, Long> counters = component.counters();
-            snapshots.add(counters);
-            typeWidth = Math.max(typeWidth, component.type().length());
-            nameWidth = Math.max(nameWidth, component.name().length());
-            for (String counter : counters.keySet()) {
-                counterWidth = Math.max(counterWidth, counter.length());
-            }
-        }
-        String row = "%-" + typeWidth + "s  %-" + nameWidth + "s  %-" + counterWidth + "s  %,20d%n";
-        String head = "%-" + typeWidth + "s  %-" + nameWidth + "s  %-" + counterWidth + "s  %20s%n";
-        StringBuilder out = new StringBuilder();
-        out.append("memkit instruments: ").append(live.size()).append(live.size() == 1 ? " live component" : " live components")
-                .append(System.lineSeparator());
-        if (live.isEmpty()) {
-            return out.toString();
-        }
-        out.append(String.format(head, "type", "name", "counter", "value"));
-        for (int i = 0; i < live.size(); i++) {
-            Instrumented component = live.get(i);
-            boolean first = true;
-            for (Map.Entry<String, Long> counter : snapshots.get(i).entrySet()) {
-                out.append(String.format(row, first ? component.type() : "", first ? component.name() : "",
-                        counter.getKey(), counter.getValue()));
-                first = false;
-            }
-            if (first) {
-                out.append(String.format(head, component.type(), component.name(), "(no counters)", ""));
-            }
-        }
-        return out.toString();
-    }
-
-    /**
-     * Exposes every live component, and every component registered from now on, as an MXBean in
-     * the platform MBean server under {@code io.memkit:type=<type>,name=<name>} (with an
-     * {@code id} key added where two live components share type and name). Calling it again has
-     * no further effect.
+     * <p>Listeners are called under the registry's lock, one event at a time, so that they see
+     * every component's addition before its removal. They must be quick and must not wait for
+     * another thread that uses the registry.
      *
-     * @throws IllegalStateException if the platform MBean server refuses a registration
+     * @param listener the listener
+     * @throws NullPointerException if {@code listener} is {@code null}
      */
-    public static void registerJmx() {
+    public static void addListener(Listener listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
         LOCK.lock();
         try {
             expungeCollected();
-            jmxEnabled = true;
-            for (Entry entry : ENTRIES) {
-                entry.registerMBean();
+            LISTENERS.add(new WeakReference<>(listener));
+            for (Registration entry : ENTRIES) {
+                listener.added(entry);
             }
         } finally {
             LOCK.unlock();
@@ -184,18 +136,105 @@ public final class Instruments {
     }
 
     /**
-     * The JMX name a live component has, if {@link #registerJmx()} has exposed it.
+     * A human-readable table of every live component's values: one block per component, one line
+     * per value with its kind ({@code counter} or {@code gauge}) and unit.
      *
-     * @param component the component
-     * @return its object name, or {@code null} where it is not exposed
-     * @throws NullPointerException if {@code component} is {@code null}
+     * @return the table, ending with a line break
      */
-    public static ObjectName objectName(Instrumented component) {
-        Objects.requireNonNull(component, "component must not be null");
+    public static String report() {
+        List<Instrumented> live = all();
+        List<List<String[]>> blocks = new ArrayList<>(live.size());
+        int[] width = {"type".length(), "name".length(), "value name".length(), "kind".length(), "unit".length()};
+        for (Instrumented component : live) {
+            List<String[]> rows = rows(component);
+            blocks.add(rows);
+            width[0] = Math.max(width[0], component.type().length());
+            width[1] = Math.max(width[1], component.name().length());
+            for (String[] row : rows) {
+                for (int c = 0; c < 3; c++) {
+                    width[c + 2] = Math.max(width[c + 2], row[c].length());
+                }
+            }
+        }
+        String format = "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %-" + width[3] + "s  %-"
+                + width[4] + "s  %20s%n";
+        StringBuilder out = new StringBuilder();
+        out.append("memkit instruments: ").append(live.size()).append(live.size() == 1 ? " live component" : " live components")
+                .append(System.lineSeparator());
+        if (live.isEmpty()) {
+            return out.toString();
+        }
+        out.append(String.format(format, "type", "name", "value name", "kind", "unit", "value"));
+        for (int i = 0; i < live.size(); i++) {
+            Instrumented component = live.get(i);
+            boolean first = true;
+            for (String[] row : blocks.get(i)) {
+                out.append(String.format(format, first ? component.type() : "", first ? component.name() : "",
+                        row[0], row[1], row[2], row[3]));
+                first = false;
+            }
+            if (first) {
+                out.append(String.format(format, component.type(), component.name(), "(no values)", "", "", ""));
+            }
+        }
+        return out.toString();
+    }
+
+    /** Name, kind, unit and formatted value of each of a component's values. */
+    private static List<String[]> rows(Instrumented component) {
+        List<String[]> rows = new ArrayList<>();
+        Record stats = component.stats();
+        if (stats != null) {
+            for (StatsSchema.Field field : StatsSchema.of(stats.getClass()).fields()) {
+                rows.add(new String[] {field.name(), field.kind().name().toLowerCase(Locale.ROOT),
+                        field.unit().name().toLowerCase(Locale.ROOT), String.format("%,d", field.read(stats))});
+            }
+        } else {
+            for (Map.Entry<String, Long> counter : component.counters().entrySet()) {
+                rows.add(new String[] {counter.getKey(), "?", "?", String.format("%,d", counter.getValue())});
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Exposes every live component, and every component registered from now on, as an MBean in
+     * the platform MBean server named {@code io.memkit:type=<type>,name=<name>} (a value quoted
+     * only where {@code ObjectName} requires it, and an {@code id} key added where two live
+     * components share type and name). Each value of the component's stats record is a read-only
+     * {@code long} attribute whose descriptor carries {@code metricType} ({@code counter} or
+     * {@code gauge}) and {@code units} ({@code bytes} or {@code count}). Calling it again has no
+     * further effect.
+     *
+     * @throws IllegalStateException if the platform MBean server refuses a registration, or the
+     *                               runtime has no {@code java.management} module
+     */
+    public static void registerJmx() {
         LOCK.lock();
         try {
-            int i = indexOf(component);
-            return i < 0 ? null : ENTRIES.get(i).objectName;
+            if (jmx != null) {
+                return;
+            }
+            Listener exporter;
+            try {
+                exporter = JmxExporter.create();
+            } catch (NoClassDefFoundError e) {
+                throw new IllegalStateException("JMX needs the java.management module: add 'requires java.management;'"
+                        + " to the application's module-info or run with --add-modules java.management", e);
+            }
+            addListener(exporter);
+            jmx = exporter;
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** Runs {@code action} under the registry's lock, with collected components expunged; for this package. */
+    static <R> R locked(java.util.function.Function<List<Registration>, R> action) {
+        LOCK.lock();
+        try {
+            expungeCollected();
+            return action.apply(Collections.unmodifiableList(ENTRIES));
         } finally {
             LOCK.unlock();
         }
@@ -204,156 +243,140 @@ public final class Instruments {
     /** Guarded by LOCK. Identity, not equals: two equal components are still two components. */
     private static int indexOf(Instrumented component) {
         for (int i = 0; i < ENTRIES.size(); i++) {
-            if (ENTRIES.get(i).refersTo(component)) {
+            if (ENTRIES.get(i).ref.refersTo(component)) {
                 return i;
             }
         }
         return -1;
     }
 
+    /** Guarded by LOCK. */
+    private static void remove(int i) {
+        Registration entry = ENTRIES.remove(i);
+        entry.ref.clear();
+        notify(entry, false);
+    }
+
     /**
-     * Guarded by LOCK. Drains the queue, then also sweeps entries already cleared but not yet
-     * enqueued: the collector clears a weak reference at once, but the JDK's reference handler
-     * thread enqueues it later, and a caller that saw the component gone must see it gone here too.
+     * Guarded by LOCK. Tells every listener, even when one throws: a failing exporter must not keep
+     * the others from seeing the change. The first failure is rethrown afterwards.
+     */
+    private static void notify(Registration entry, boolean added) {
+        RuntimeException failure = null;
+        for (Listener listener : listeners()) {
+            try {
+                if (added) {
+                    listener.added(entry);
+                } else {
+                    listener.removed(entry);
+                }
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Guarded by LOCK. The live listeners; drops collected ones. */
+    private static List<Listener> listeners() {
+        List<Listener> live = new ArrayList<>(LISTENERS.size());
+        for (int i = LISTENERS.size() - 1; i >= 0; i--) {
+            Listener listener = LISTENERS.get(i).get();
+            if (listener == null) {
+                LISTENERS.remove(i);
+            } else {
+                live.add(0, listener);
+            }
+        }
+        return live;
+    }
+
+    /**
+     * Guarded by LOCK. Removes every entry whose component was collected. A sweep rather than a
+     * reference queue: the collector clears a weak reference at once but enqueues it later, and a
+     * caller that saw the component gone must see it gone here too.
      */
     private static void expungeCollected() {
-        while (COLLECTED.poll() != null) {
-            // the sweep below removes what the queue announced
-        }
         for (int i = ENTRIES.size() - 1; i >= 0; i--) {
-            Entry entry = ENTRIES.get(i);
-            if (entry.refersTo(null)) {
-                ENTRIES.remove(i);
-                entry.unregisterMBean();
+            if (ENTRIES.get(i).ref.refersTo(null)) {
+                remove(i);
             }
         }
     }
 
-    /** A weakly held component, with its JMX name once exposed. */
-    private static final class Entry extends WeakReference<Instrumented> {
+    /**
+     * Told when components join and leave the registry; see {@link #addListener(Listener)}.
+     * A listener must not hold a component strongly, or the component can never be collected.
+     */
+    public interface Listener {
+
+        /**
+         * A component joined the registry (or was live when the listener was added).
+         *
+         * @param registration the component's registration; its {@link Registration#component()}
+         *                     may already be {@code null} if the component was just collected
+         */
+        void added(Registration registration);
+
+        /**
+         * A component left the registry: it was unregistered, or it was collected.
+         *
+         * @param registration the same object {@link #added(Registration)} received
+         */
+        void removed(Registration registration);
+    }
+
+    /**
+     * One component's place in the registry: its type and name as they were when it registered,
+     * and a weak reference to it. Listeners may use it as an identity key.
+     */
+    public static final class Registration {
+        private final WeakReference<Instrumented> ref;
         private final String type;
         private final String name;
-        /** Guarded by LOCK. */
-        private ObjectName objectName;
 
-        Entry(Instrumented component, ReferenceQueue<Instrumented> queue) {
-            super(component, queue);
+        Registration(Instrumented component) {
+            this.ref = new WeakReference<>(component);
             this.type = component.type();
             this.name = component.name();
         }
 
-        void registerMBean() {
-            if (objectName != null || get() == null) {
-                return;
-            }
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            try {
-                ObjectName base = new ObjectName("io.memkit", nameKeys(0));
-                for (int id = 1; ; id++) {
-                    ObjectName candidate = id == 1 ? base : new ObjectName("io.memkit", nameKeys(id));
-                    try {
-                        server.registerMBean(new ComponentMBean(this), candidate);
-                        objectName = candidate;
-                        return;
-                    } catch (InstanceAlreadyExistsException taken) {
-                        // another live component has this type and name: try the next id
-                    }
-                }
-            } catch (JMException e) {
-                throw new IllegalStateException("cannot expose " + type + " '" + name + "' over JMX", e);
-            }
+        /**
+         * The component, if it is still reachable and registered.
+         *
+         * @return the component, or {@code null} once it was collected or unregistered
+         */
+        public Instrumented component() {
+            return ref.get();
         }
 
-        private java.util.Hashtable<String, String> nameKeys(int id) {
-            java.util.Hashtable<String, String> keys = new java.util.Hashtable<>();
-            keys.put("type", ObjectName.quote(type));
-            keys.put("name", ObjectName.quote(name));
-            if (id > 1) {
-                keys.put("id", Integer.toString(id));
-            }
-            return keys;
+        /**
+         * The component's {@link Instrumented#type()} when it registered.
+         *
+         * @return the type
+         */
+        public String type() {
+            return type;
         }
 
-        void unregisterMBean() {
-            if (objectName == null) {
-                return;
-            }
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(objectName);
-            } catch (InstanceNotFoundException gone) {
-                // someone else unregistered it; nothing left to do
-            } catch (JMException e) {
-                throw new IllegalStateException("cannot unregister " + objectName, e);
-            }
-            objectName = null;
-        }
-    }
-
-    /** Read-only attributes: the component's counters, plus its name. Holds the component weakly. */
-    private static final class ComponentMBean implements DynamicMBean {
-        private final Entry entry;
-        private final MBeanInfo info;
-
-        ComponentMBean(Entry entry) {
-            this.entry = entry;
-            Instrumented component = entry.get();
-            List<MBeanAttributeInfo> attributes = new ArrayList<>();
-            attributes.add(new MBeanAttributeInfo("Name", String.class.getName(), "component name", true, false, false));
-            if (component != null) {
-                for (String counter : component.counters().keySet()) {
-                    attributes.add(new MBeanAttributeInfo(counter, long.class.getName(), "counter " + counter,
-                            true, false, false));
-                }
-            }
-            this.info = new MBeanInfo(ComponentMBean.class.getName(), entry.type + " '" + entry.name + "'",
-                    attributes.toArray(new MBeanAttributeInfo[0]), null, null, null);
+        /**
+         * The component's {@link Instrumented#name()} when it registered.
+         *
+         * @return the name
+         */
+        public String name() {
+            return name;
         }
 
         @Override
-        public Object getAttribute(String attribute) throws AttributeNotFoundException {
-            if ("Name".equals(attribute)) {
-                return entry.name;
-            }
-            Instrumented component = entry.get();
-            Long value = component == null ? null : component.counters().get(attribute);
-            if (value == null) {
-                throw new AttributeNotFoundException("no counter '" + attribute + "' on " + entry.type + " '"
-                        + entry.name + "'" + (component == null ? " (collected)" : ""));
-            }
-            return value;
-        }
-
-        @Override
-        public void setAttribute(Attribute attribute) throws AttributeNotFoundException {
-            throw new AttributeNotFoundException("counters are read-only: " + attribute.getName());
-        }
-
-        @Override
-        public AttributeList getAttributes(String[] attributes) {
-            AttributeList list = new AttributeList();
-            for (String attribute : attributes) {
-                try {
-                    list.add(new Attribute(attribute, getAttribute(attribute)));
-                } catch (AttributeNotFoundException missing) {
-                    // JMX convention: absent attributes are left out of the list
-                }
-            }
-            return list;
-        }
-
-        @Override
-        public AttributeList setAttributes(AttributeList attributes) {
-            return new AttributeList();
-        }
-
-        @Override
-        public Object invoke(String actionName, Object[] params, String[] signature) {
-            throw new UnsupportedOperationException("no operations on " + entry.type + " '" + entry.name + "'");
-        }
-
-        @Override
-        public MBeanInfo getMBeanInfo() {
-            return info;
+        public String toString() {
+            return type + " '" + name + "'";
         }
     }
 }

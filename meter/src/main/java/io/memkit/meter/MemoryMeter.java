@@ -22,6 +22,18 @@ import java.util.function.Supplier;
  * their slabs from {@link java.nio.ByteBuffer#allocateDirect(int)}, so that one figure already
  * includes what pools reserve; adding the pools' own counters would count their slabs twice.
  *
+ * <p>Virtual threads: from JDK 21 the JVM counts allocation per platform thread only and reports
+ * {@code -1} for a virtual thread (its bytes are counted on whichever carrier thread it mounted,
+ * mixed with other virtual threads' bytes). {@link #measure(Runnable)} and
+ * {@link #measureResult(Supplier)} called on a virtual thread therefore throw
+ * {@link IllegalStateException} before running the block, rather than report a silent {@code -1};
+ * run the block on a platform thread to measure it.
+ *
+ * <p>Modules: the counters come from {@code jdk.management}, which this module reads only where it
+ * is present. On the class path it always is; a modular application adds
+ * {@code requires jdk.management;}, otherwise {@link #isSupported()} is {@code false} and
+ * {@link #directBytesUsed()} is {@code -1}.
+ *
  * <p>Thread-safe: any number of threads may measure at once, each seeing its own allocations.
  */
 public final class MemoryMeter {
@@ -35,7 +47,8 @@ public final class MemoryMeter {
     }
 
     /**
-     * Tells whether this JVM counts the bytes each thread allocates. Where it does not,
+     * Tells whether this JVM counts the bytes each platform thread allocates (virtual threads are
+     * never counted, see the class comment). Where it does not,
      * {@link #measure(Runnable)} reports {@code -1} for allocated bytes rather than a wrong 0.
      *
      * @return {@code true} where heap allocation figures are exact
@@ -50,13 +63,18 @@ public final class MemoryMeter {
      * @param work the block to run; exceptions it throws propagate unchanged and nothing is measured
      * @return heap bytes allocated by this thread (or {@code -1} where unsupported), the change of
      *         direct memory in use, and elapsed nanoseconds
-     * @throws NullPointerException if {@code work} is {@code null}
+     * @throws NullPointerException  if {@code work} is {@code null}
+     * @throws IllegalStateException if called on a virtual thread where {@link #isSupported()}
+     *                               (the JVM does not count its bytes); {@code work} is not run
      */
     public static Measurement measure(Runnable work) {
         Objects.requireNonNull(work, "work must not be null");
         long direct0 = directUsed();
         long t0 = System.nanoTime();
         long a0 = allocatedBytes();
+        if (a0 < 0 && THREADS != null) {
+            throw notCounted();
+        }
         work.run();
         long a1 = allocatedBytes();
         long t1 = System.nanoTime();
@@ -72,13 +90,18 @@ public final class MemoryMeter {
      * @param work the block to run; exceptions it throws propagate unchanged
      * @param <T>  the type of the result
      * @return the block's result and its measurement
-     * @throws NullPointerException if {@code work} is {@code null}
+     * @throws NullPointerException  if {@code work} is {@code null}
+     * @throws IllegalStateException if called on a virtual thread where {@link #isSupported()}
+     *                               (the JVM does not count its bytes); {@code work} is not run
      */
     public static <T> Measured<T> measureResult(Supplier<T> work) {
         Objects.requireNonNull(work, "work must not be null");
         long direct0 = directUsed();
         long t0 = System.nanoTime();
         long a0 = allocatedBytes();
+        if (a0 < 0 && THREADS != null) {
+            throw notCounted();
+        }
         T value = work.get();
         long a1 = allocatedBytes();
         long t1 = System.nanoTime();
@@ -88,7 +111,7 @@ public final class MemoryMeter {
 
     /**
      * Heap bytes the calling thread has allocated since it started, or {@code -1} where the JVM
-     * does not count them. Differences of two readings on the same thread give what the code in
+     * does not count them (always on a virtual thread). Differences of two readings on the same thread give what the code in
      * between allocated (plus a small constant for the reading itself; {@link #measure} removes it).
      *
      * @return the running total for the calling thread, or {@code -1}
@@ -105,6 +128,14 @@ public final class MemoryMeter {
      */
     public static long directBytesUsed() {
         return directUsed();
+    }
+
+    /** Cold path: why a supported meter read -1, named for the thread. */
+    private static IllegalStateException notCounted() {
+        Thread thread = Thread.currentThread();
+        return new IllegalStateException("MemoryMeter cannot measure on " + thread
+                + ": the JVM counts allocated bytes for platform threads only, not virtual threads;"
+                + " run the measured block on a platform thread");
     }
 
     private static long heapDelta(long before, long after) {
@@ -139,18 +170,23 @@ public final class MemoryMeter {
             // Some JVMs report -1 for the current thread although the bean exists.
             return sun.getCurrentThreadAllocatedBytes() >= 0 ? sun : null;
         } catch (UnsupportedOperationException | SecurityException | LinkageError e) {
+            // LinkageError: a modular application without jdk.management (this module reads it statically)
             return null;
         }
     }
 
     private static BufferPoolMXBean directPool() {
-        List<BufferPoolMXBean> pools = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
-        for (BufferPoolMXBean pool : pools) {
-            if ("direct".equals(pool.getName())) {
-                return pool;
+        try {
+            List<BufferPoolMXBean> pools = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
+            for (BufferPoolMXBean pool : pools) {
+                if ("direct".equals(pool.getName())) {
+                    return pool;
+                }
             }
+            return null;
+        } catch (LinkageError noJavaManagement) {
+            return null;
         }
-        return null;
     }
 
     /**

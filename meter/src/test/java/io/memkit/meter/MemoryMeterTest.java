@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class MemoryMeterTest {
@@ -60,6 +65,45 @@ class MemoryMeterTest {
                 .hasMessageContaining("work");
         assertThatThrownBy(() -> MemoryMeter.measureResult(null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("work");
+    }
+
+    @Test
+    void measuringOnAVirtualThreadFailsClearlyInsteadOfReportingMinusOne() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+; this is JDK "
+                + Runtime.version().feature());
+        assumeTrue(MemoryMeter.isSupported());
+        // Built reflectively: the tests compile for Java 17, which has no virtual threads.
+        ExecutorService virtual = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor")
+                .invoke(null);
+        try {
+            AtomicBoolean ran = new AtomicBoolean();
+            Future<Throwable> failure = virtual.submit(() -> {
+                try {
+                    MemoryMeter.measure(() -> ran.set(true));
+                    return null;
+                } catch (IllegalStateException e) {
+                    return e;
+                }
+            });
+            assertThat(failure.get(30, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("virtual").hasMessageContaining("platform thread");
+            assertThat(ran).as("the block must not run when it cannot be measured").isFalse();
+            Future<Throwable> resultFailure = virtual.submit(() -> {
+                try {
+                    MemoryMeter.measureResult(() -> "x");
+                    return null;
+                } catch (IllegalStateException e) {
+                    return e;
+                }
+            });
+            assertThat(resultFailure.get(30, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class);
+            Future<Long> raw = virtual.submit(MemoryMeter::threadAllocatedBytes);
+            assertThat(raw.get(30, TimeUnit.SECONDS)).isEqualTo(-1L);
+        } finally {
+            virtual.shutdownNow();
+        }
+        // The same block on a platform thread is measured.
+        assertThat(MemoryMeter.measure(() -> sink = new byte[100]).allocatedBytes()).isPositive();
     }
 
     /** Computed from the running JVM's layout flags, not hard-coded for one JVM. */

@@ -1,5 +1,9 @@
 package io.memkit.pools;
 
+import io.memkit.meter.Metric;
+import io.memkit.meter.Metric.Kind;
+import io.memkit.meter.Metric.Unit;
+
 /**
  * A snapshot of a {@link BufferPool}'s counters, taken by {@link BufferPool#stats()}.
  *
@@ -8,6 +12,9 @@ package io.memkit.pools;
  * {@code acquires == releases + liveLeases}, {@code acquires == hits + misses + unpooled} and
  * {@code bytesReserved == bytesInUse + bytesIdle + quarantined bytes}, where the quarantined
  * bytes are {@code bytesReserved - bytesInUse - bytesIdle}.
+ *
+ * <p>Each value's {@link Metric} says whether it is a counter or a gauge, its unit and its meter
+ * name; reports, JMX and the Micrometer binder all read it from there.
  *
  * @param acquires          successful {@code acquire} calls
  * @param releases          leases that ended: last {@code close()} of each, plus leaked leases the
@@ -28,9 +35,20 @@ package io.memkit.pools;
  *                          {@link IllegalStateException} and changed nothing)
  * @param liveLeases        leases acquired and not yet released ({@code acquires - releases})
  */
-public record BufferPoolStats(long acquires, long releases, long hits, long misses, long unpooled,
-        long bytesInUse, long bytesIdle, long bytesReserved, long peakBytesReserved,
-        long exhausted, long leaksDetected, long doubleReleases, long liveLeases) {
+public record BufferPoolStats(
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.acquires") long acquires,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.releases") long releases,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.cache.gets", tags = "result=hit") long hits,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.cache.gets", tags = "result=miss") long misses,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.unpooled") long unpooled,
+        @Metric(kind = Kind.GAUGE, unit = Unit.BYTES, meter = "memkit.pool.memory", tags = "state=used") long bytesInUse,
+        @Metric(kind = Kind.GAUGE, unit = Unit.BYTES, meter = "memkit.pool.memory", tags = "state=idle") long bytesIdle,
+        @Metric(kind = Kind.GAUGE, unit = Unit.BYTES, meter = "memkit.pool.memory", tags = "state=reserved") long bytesReserved,
+        @Metric(kind = Kind.GAUGE, unit = Unit.BYTES, meter = "memkit.pool.memory.peak") long peakBytesReserved,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.exhausted") long exhausted,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.leaks") long leaksDetected,
+        @Metric(kind = Kind.COUNTER, unit = Unit.COUNT, meter = "memkit.pool.double.releases") long doubleReleases,
+        @Metric(kind = Kind.GAUGE, unit = Unit.COUNT, meter = "memkit.pool.leases") long liveLeases) {
 
     /**
      * Bytes held in quarantine: blocks of leaked leases whose raw {@code ByteBuffer} view escaped,
@@ -38,6 +56,7 @@ public record BufferPoolStats(long acquires, long releases, long hits, long miss
      *
      * @return {@code bytesReserved - bytesInUse - bytesIdle}
      */
+    @Metric(kind = Kind.GAUGE, unit = Unit.BYTES, meter = "memkit.pool.memory", tags = "state=quarantined")
     public long bytesQuarantined() {
         return bytesReserved - bytesInUse - bytesIdle;
     }
