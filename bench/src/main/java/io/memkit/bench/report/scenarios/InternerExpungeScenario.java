@@ -1,0 +1,179 @@
+package io.memkit.bench.report.scenarios;
+
+import io.memkit.bench.report.Role;
+import io.memkit.bench.report.Scenario;
+import io.memkit.bench.report.ScenarioContext;
+import io.memkit.bench.report.ScenarioResult;
+import io.memkit.bench.report.VariantResult;
+import io.memkit.weakcache.Interner;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * Memory that comes back after a collection: a read-mostly program interned many strings, then
+ * dropped all but 1 in 100 and stopped calling the interner. One collection clears the dropped
+ * strings; the scenario then records, at fixed times after it and with no call on the interner,
+ * the heap the interner still holds (a full collection before each reading) and, for memkit, its
+ * {@code size()}.
+ *
+ * <p>The series are extras named {@code heldMB@<t>ms} and {@code size@<t>ms}, {@code t} in ms
+ * since the collection ({@link #SERIES_MS}): one line per variant, time on the x axis.
+ */
+public final class InternerExpungeScenario implements Scenario {
+    /** When the readings are taken, in ms after the collection that cleared the dropped strings. */
+    public static final long[] SERIES_MS = {0, 100, 250, 500, 750, 1000, 1500, 2000, 3000};
+    /** Prefix of the extras that hold the held-heap series, in MB (10^6 bytes). */
+    public static final String HELD_PREFIX = "heldMB@";
+    /** Prefix of the extras that hold memkit's size() series. */
+    public static final String SIZE_PREFIX = "size@";
+
+    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+
+    @Override
+    public String id() {
+        return "interner-expunge";
+    }
+
+    @Override
+    public String title() {
+        return "Interner entries after a collection, with no further calls";
+    }
+
+    @Override
+    public String description() {
+        return "Intern N strings, keep 1 in 100, drop the rest and stop calling the interner; one System.gc() clears the "
+                + "dropped strings. Then, with no call on the interner, the heap it still holds is read at fixed times after "
+                + "that collection (heldMB@<t>ms, a full GC before each reading; live strings included) and, for memkit, "
+                + "its size() (size@<t>ms). memkit Interner.weak() expunges on its own expunger thread after the "
+                + "collection; Guava's and Caffeine's weak interners expunge only during later calls. Bytes: heap held "
+                + "per dropped string " + SERIES_MS[SERIES_MS.length - 1] + " ms after the collection. Time: ns per "
+                + "intern call while filling.";
+    }
+
+    @Override
+    public String unit() {
+        return "dropped string";
+    }
+
+    @Override
+    public String bytesLabel() {
+        return "heap bytes still held";
+    }
+
+    @Override
+    public ScenarioResult run(ScenarioContext context) {
+        long t0 = System.nanoTime();
+        int dropped = context.settings().quick() ? 100_000 : 1_000_000;
+        int live = dropped / 100;
+        List<VariantResult> results = new ArrayList<>();
+        for (String impl : new String[] {"memkit", "guava", "caffeine"}) {
+            Role role = impl.equals("memkit") ? Role.MEMKIT : Role.PEER;
+            String name = label(impl);
+            context.progress(name + ": " + dropped + " dropped strings, held heap over time after one collection");
+            try {
+                results.add(measure(context, impl, name, role, dropped, live));
+            } catch (RuntimeException | Error e) {
+                results.add(VariantResult.failed(name, role, ScenarioContext.describe(e)));
+            }
+        }
+        return new ScenarioResult(id(), title(), description(), unit(), bytesLabel(), results, "", null,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static String label(String impl) {
+        switch (impl) {
+            case "memkit":
+                return "memkit Interner.weak()";
+            case "guava":
+                return "Guava weak interner";
+            default:
+                return "Caffeine weak interner";
+        }
+    }
+
+    private static VariantResult measure(ScenarioContext context, String impl, String name, Role role,
+                                         int dropped, int live) {
+        context.settle();
+        long base = context.usedHeapAfterGc();
+        Object[] holder = new Object[1];
+        UnaryOperator<String> interner = create(impl, holder);
+        String[] kept = new String[live];
+        long fill0 = System.nanoTime();
+        for (int i = 0, k = 0; i < dropped + live; i++) {
+            if (i % 101 == 100 && k < live) {
+                kept[k] = interner.apply("kept-" + k);
+                k++;
+            } else {
+                interner.apply("dropped-" + i);
+            }
+        }
+        double fillNs = (System.nanoTime() - fill0) / (double) (dropped + live);
+        Interner<?> memkit = holder[0] instanceof Interner ? (Interner<?>) holder[0] : null;
+        // The collection that clears the dropped strings; nothing calls the interner after it.
+        System.gc();
+        long gcDone = System.nanoTime();
+        Map<String, Double> extras = new LinkedHashMap<>();
+        double heldMb = Double.NaN;
+        for (long at : SERIES_MS) {
+            sleepUntil(gcDone + TimeUnit.MILLISECONDS.toNanos(at));
+            if (memkit != null) {
+                extras.put(SIZE_PREFIX + at + "ms", (double) memkit.size());
+            }
+            System.gc();
+            heldMb = Math.max(0, MEMORY.getHeapMemoryUsage().getUsed() - base) / 1e6;
+            extras.put(HELD_PREFIX + at + "ms", round(heldMb));
+        }
+        Reference.reachabilityFence(kept);
+        Reference.reachabilityFence(holder);
+        Reference.reachabilityFence(interner);
+        extras.put("liveStrings", (double) live);
+        return new VariantResult(name, role, heldMb * 1e6 / dropped, fillNs, -1, -1, -1, dropped, extras, null);
+    }
+
+    private static double round(double mb) {
+        return Math.round(mb * 100) / 100.0;
+    }
+
+    static UnaryOperator<String> create(String impl, Object[] holder) {
+        switch (impl) {
+            case "memkit": {
+                Interner<String> memkit = Interner.weak("report-interner-expunge");
+                holder[0] = memkit;
+                return memkit::intern;
+            }
+            case "guava": {
+                com.google.common.collect.Interner<String> guava = com.google.common.collect.Interners.newWeakInterner();
+                holder[0] = guava;
+                return guava::intern;
+            }
+            case "caffeine": {
+                com.github.benmanes.caffeine.cache.Interner<String> caffeine =
+                        com.github.benmanes.caffeine.cache.Interner.newWeakInterner();
+                holder[0] = caffeine;
+                return caffeine::intern;
+            }
+            default:
+                throw new IllegalArgumentException("unknown implementation: " + impl);
+        }
+    }
+
+    /** A benchmark's clock, not synchronization: the readings are taken at fixed times after the collection. */
+    private static void sleepUntil(long deadline) {
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(String.format(Locale.ROOT, "interrupted %d ns before a reading", left), e);
+            }
+        }
+    }
+}
