@@ -17,9 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * referents (a young collection clears it because it is young; a full one clears everything), so
  * the thread wakes right after a collection without any dependency on {@code java.management}. A
  * collection that clears old referents but not the canary (the remark of a concurrent cycle) is
- * caught by the timed wake-up every {@value #IDLE_WAIT_MILLIS} ms. After waking it keeps stepping
- * every {@value #SETTLE_MILLIS} ms for a few steps, because the JDK's reference handler enqueues
- * the cleared references after the canary, possibly in several batches.
+ * caught by the timed wake-up every {@value #IDLE_WAIT_MILLIS} ms. After waking it steps without
+ * pause while it finds work, then every {@value #SETTLE_MILLIS} ms until {@value #SETTLE_STEPS}
+ * steps in a row found nothing, because the JDK's reference handler enqueues the cleared
+ * references after the canary, possibly slowly.
  *
  * <p>What a step does: {@link Target#expungeStep()} on every registered target, each of which
  * expunges a bounded batch per lock hold, so a caller of the interner or cache never waits for
@@ -34,9 +35,13 @@ public final class Expunger {
     /** The longest sleep when no collection wakes the thread: bounds the delay after a concurrent cycle. */
     static final long IDLE_WAIT_MILLIS = 500;
     /** The pause between steps while references are still being enqueued after a collection. */
-    static final long SETTLE_MILLIS = 10;
-    /** Steps that find nothing before the thread goes back to waiting for a collection. */
-    static final int SETTLE_STEPS = 5;
+    static final long SETTLE_MILLIS = 25;
+    /**
+     * Steps in a row that find nothing before the thread goes back to waiting for a collection:
+     * on a busy machine the reference handler enqueues a large batch over a second or more, so
+     * one empty step does not mean the batch is done.
+     */
+    static final int SETTLE_STEPS = 20;
 
     private static final System.Logger LOG = System.getLogger(Expunger.class.getName());
     private static final ReentrantLock LOCK = new ReentrantLock();

@@ -89,6 +89,8 @@ public final class WeakValueCache<K, V> implements WeakCache<K, V> {
     /** The thread that drains the queue now, or {@code null}; set by CAS. */
     @SuppressWarnings("unused") // accessed through DRAINER
     private volatile Thread drainer;
+    /** Threads inside {@link #cleanUp()}, so that one called again from the listener returns at once. */
+    private final java.util.Set<Thread> cleaning = ConcurrentHashMap.newKeySet();
 
     /**
      * A new empty cache, registered with {@link Instruments}.
@@ -396,10 +398,12 @@ public final class WeakValueCache<K, V> implements WeakCache<K, V> {
             return;
         }
         Thread me = Thread.currentThread();
-        if (DRAINER.getVolatile(this) == me) {
+        if (DRAINER.getVolatile(this) == me || !cleaning.add(me)) {
             return;   // called from the listener during this thread's own drain, which goes on
         }
-        // Drains even while another thread holds the drainer slot: that one only drains a batch.
+        // Drains even while another thread holds the drainer slot (that one only drains a batch);
+        // the listener's calls back into the cache then find this thread in cleaning, or the
+        // slot taken, and do not drain again.
         boolean owner = DRAINER.compareAndSet(this, null, me);
         try {
             poll(Integer.MAX_VALUE);
@@ -407,6 +411,7 @@ public final class WeakValueCache<K, V> implements WeakCache<K, V> {
             if (owner) {
                 DRAINER.setVolatile(this, null);
             }
+            cleaning.remove(me);
         }
     }
 

@@ -91,7 +91,7 @@ class WeakInternerTest {
     void expungingManyDroppedStringsShrinksTheTablesToTheirEmptySize() {
         WeakInterner<String> interner = new WeakInterner<>("many");
         long emptyCapacity = interner.capacity();
-        int n = 300_000;
+        int n = 100_000;
         String[] strings = new String[n];
         for (int i = 0; i < n; i++) {
             strings[i] = interner.intern("s" + i);
@@ -104,7 +104,7 @@ class WeakInternerTest {
         List<String> probes = new ArrayList<>();
         int[] next = {0};
         // The expunger thread and the misses (each expunges a bounded batch of its segment) drive the purge.
-        io.memkit.weakcache.Collect.until("300,000 dropped strings to be expunged",
+        io.memkit.weakcache.Collect.until("100,000 dropped strings to be expunged",
                 () -> interner.stats().collected() == n,
                 () -> {
                     for (int i = 0; i < 1_000; i++) {

@@ -20,16 +20,19 @@ import java.util.function.UnaryOperator;
 /**
  * Memory that comes back after a collection: a read-mostly program interned many strings, then
  * dropped all but 1 in 100 and stopped calling the interner. One collection clears the dropped
- * strings; the scenario then records, at fixed times after it and with no call on the interner,
- * the heap the interner still holds (a full collection before each reading) and, for memkit, its
- * {@code size()}.
+ * strings; the scenario then records memkit's {@code size()} every {@value #STEP_MS} ms for
+ * {@value #SERIES_END_MS} ms after it, with no call on the interner and no further collection (a
+ * collection per reading would stop the world the expunger runs in), and for every variant the
+ * heap held right after that collection and at the end (after another one).
  *
- * <p>The series are extras named {@code heldMB@<t>ms} and {@code size@<t>ms}, {@code t} in ms
- * since the collection ({@link #SERIES_MS}): one line per variant, time on the x axis.
+ * <p>The series is the extras named {@code size@<t>ms}, {@code t} in ms since the collection: a
+ * line over time. {@code heldMB@0ms} and {@code heldMB@<end>ms} are its two heap readings.
  */
 public final class InternerExpungeScenario implements Scenario {
-    /** When the readings are taken, in ms after the collection that cleared the dropped strings. */
-    public static final long[] SERIES_MS = {0, 100, 250, 500, 750, 1000, 1500, 2000, 3000};
+    /** Time between two size readings, in ms. */
+    public static final long STEP_MS = 100;
+    /** The last reading, in ms after the collection that cleared the dropped strings. */
+    public static final long SERIES_END_MS = 3000;
     /** Prefix of the extras that hold the held-heap series, in MB (10^6 bytes). */
     public static final String HELD_PREFIX = "heldMB@";
     /** Prefix of the extras that hold memkit's size() series. */
@@ -50,12 +53,12 @@ public final class InternerExpungeScenario implements Scenario {
     @Override
     public String description() {
         return "Intern N strings, keep 1 in 100, drop the rest and stop calling the interner; one System.gc() clears the "
-                + "dropped strings. Then, with no call on the interner, the heap it still holds is read at fixed times after "
-                + "that collection (heldMB@<t>ms, a full GC before each reading; live strings included) and, for memkit, "
-                + "its size() (size@<t>ms). memkit Interner.weak() expunges on its own expunger thread after the "
-                + "collection; Guava's and Caffeine's weak interners expunge only during later calls. Bytes: heap held "
-                + "per dropped string " + SERIES_MS[SERIES_MS.length - 1] + " ms after the collection. Time: ns per "
-                + "intern call while filling.";
+                + "dropped strings. Then, with no call on the interner and no further GC, memkit's size() is read every "
+                + STEP_MS + " ms (size@<t>ms, t after the collection); the heap held (live strings included) is read "
+                + "right after the collection (heldMB@0ms) and after another full GC at the end (heldMB@" + SERIES_END_MS
+                + "ms). memkit Interner.weak() expunges on its own expunger thread after the collection; Guava's and "
+                + "Caffeine's weak interners expunge only during later calls. Bytes: heap held per dropped string at "
+                + "the end. Time: ns per intern call while filling.";
     }
 
     @Override
@@ -121,21 +124,24 @@ public final class InternerExpungeScenario implements Scenario {
         System.gc();
         long gcDone = System.nanoTime();
         Map<String, Double> extras = new LinkedHashMap<>();
-        double heldMb = Double.NaN;
-        for (long at : SERIES_MS) {
+        extras.put(HELD_PREFIX + "0ms", round(held(base)));
+        for (long at = 0; at <= SERIES_END_MS && memkit != null; at += STEP_MS) {
             sleepUntil(gcDone + TimeUnit.MILLISECONDS.toNanos(at));
-            if (memkit != null) {
-                extras.put(SIZE_PREFIX + at + "ms", (double) memkit.size());
-            }
-            System.gc();
-            heldMb = Math.max(0, MEMORY.getHeapMemoryUsage().getUsed() - base) / 1e6;
-            extras.put(HELD_PREFIX + at + "ms", round(heldMb));
+            extras.put(SIZE_PREFIX + at + "ms", (double) memkit.size());
         }
+        sleepUntil(gcDone + TimeUnit.MILLISECONDS.toNanos(SERIES_END_MS));
+        System.gc();
+        double heldMb = held(base);
+        extras.put(HELD_PREFIX + SERIES_END_MS + "ms", round(heldMb));
         Reference.reachabilityFence(kept);
         Reference.reachabilityFence(holder);
         Reference.reachabilityFence(interner);
         extras.put("liveStrings", (double) live);
         return new VariantResult(name, role, heldMb * 1e6 / dropped, fillNs, -1, -1, -1, dropped, extras, null);
+    }
+
+    private static double held(long base) {
+        return Math.max(0, MEMORY.getHeapMemoryUsage().getUsed() - base) / 1e6;
     }
 
     private static double round(double mb) {
