@@ -12,7 +12,8 @@ import io.memkit.weakcache.internal.WeakInterner;
  * allocates nothing and takes no lock; a miss allocates one entry object (a weak reference that
  * carries the hash) and takes one of several striped locks. Entries of collected instances are
  * expunged without further calls: a shared memkit daemon thread ({@code memkit-expunger-N}) wakes
- * after each garbage collection and drains them within about a second, one bounded batch per
+ * after each garbage collection and drains them, typically within a second (later when the
+ * machine is so busy that the thread gets little processor time), one bounded batch per
  * segment lock hold, so no caller pays for draining a large backlog at once; a miss also
  * expunges a bounded batch of its segment. The thread holds interners only weakly and ends when
  * none is left.
@@ -64,7 +65,7 @@ public interface Interner<T> extends Instrumented {
 
     /**
      * The number of entries held: canonical instances alive, plus those collected whose entries are
-     * not expunged yet (within about a second of the collection that cleared them). Exact when no
+     * not expunged yet (typically within a second of the collection that cleared them). Exact when no
      * call runs concurrently and nothing awaits expunging; approximate otherwise.
      *
      * @return the number of entries

@@ -18,10 +18,10 @@ import java.util.function.Function;
  * <p>When a value is collected, its entry is removed and the {@link RemovalListener} is told
  * {@link RemovalCause#COLLECTED} with the key and a {@code null} value: promptly on the
  * {@link Cleaner}'s thread when the cache was built with {@link Builder#cleaner(Cleaner)};
- * otherwise within about a second of the collection, on memkit's shared daemon thread
+ * otherwise typically within a second of the collection, on memkit's shared daemon thread
  * ({@code memkit-expunger-N}, which holds the cache only weakly), or earlier during a call on the
- * cache (each does a bounded amount of that work) or {@link #cleanUp()}. Listener exceptions are
- * logged and never break the cache.
+ * cache other than a hit (each does a bounded amount of that work) or {@link #cleanUp()}. Listener
+ * exceptions are logged and never break the cache.
  *
  * <p>Thread-safe. Keys use {@code equals}/{@code hashCode}; values are compared by identity.
  * {@code null} keys and values are rejected. Every cache registers itself with

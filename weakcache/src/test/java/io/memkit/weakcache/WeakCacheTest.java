@@ -115,7 +115,7 @@ class WeakCacheTest {
         cache.put("dropped", new Value("dropped"));
         assertThat(cache.size()).isEqualTo(2);
         Collect.until("the dropped value's entry to leave, removals " + removals,
-                () -> !removals.isEmpty(), () -> cache.getIfPresent("kept"));
+                () -> !removals.isEmpty(), () -> cache.getIfPresent("absent"));
         assertThat(removals).extracting(Removal::key, Removal::value, Removal::cause)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("dropped", null, RemovalCause.COLLECTED));
         // This thread's calls or the shared expunger thread, whichever got there first.

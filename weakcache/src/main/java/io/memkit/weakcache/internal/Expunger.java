@@ -49,7 +49,7 @@ public final class Expunger {
     private static final List<WeakReference<Target>> TARGETS = new ArrayList<>();
     /** The running thread, or {@code null}; guarded by {@link #LOCK}. */
     private static Thread thread;
-    /** Threads started so far, for names and tests; guarded by {@link #LOCK}. */
+    /** Threads started so far, for their names; guarded by {@link #LOCK}. */
     private static long started;
 
     private Expunger() {
@@ -107,16 +107,6 @@ public final class Expunger {
                 return null;
             }
             return live.toArray(new Target[0]);
-        } finally {
-            LOCK.unlock();
-        }
-    }
-
-    /** Whether a thread runs now, for tests. */
-    static boolean running() {
-        LOCK.lock();
-        try {
-            return thread != null;
         } finally {
             LOCK.unlock();
         }

@@ -41,7 +41,7 @@ import java.util.function.Function;
  * without exception.
  *
  * <p>Collected values: without a cleaner, each value's reference is registered with this cache's
- * {@link ReferenceQueue}; every call first expunges at most {@value #DRAIN_BATCH} of them, the
+ * {@link ReferenceQueue}; every call but a hit expunges at most {@value #DRAIN_BATCH} of them, the
  * shared {@link Expunger} thread drains the queue after each collection, and {@link #cleanUp()}
  * expunges all. One thread drains at a time ({@link #drainer}), so a removal listener that calls
  * back into the cache does not recurse into another drain. With a cleaner, each value is
@@ -120,9 +120,17 @@ public final class WeakValueCache<K, V> implements WeakCache<K, V> {
         if (loader == null) {
             throw new NullPointerException("loader must not be null");
         }
+        Object current = map.get(key);
+        if (current instanceof ValueRef) {
+            // A hit does no expunging: the expunger thread and the other calls do it.
+            V value = liveValue((ValueRef<K, V>) current);
+            if (value != null) {
+                return value;
+            }
+        }
         drain(DRAIN_BATCH);
         for (;;) {
-            Object current = map.get(key);
+            current = map.get(key);
             if (current instanceof ValueRef) {
                 V value = liveValue((ValueRef<K, V>) current);
                 if (value != null) {
@@ -248,7 +256,6 @@ public final class WeakValueCache<K, V> implements WeakCache<K, V> {
     @SuppressWarnings("unchecked")
     public V getIfPresent(K key) {
         requireKey(key);
-        drain(DRAIN_BATCH);
         Object current = map.get(key);
         ValueRef<K, V> ref = current instanceof Loading ? ((Loading<K, V>) current).override : (ValueRef<K, V>) current;
         V value = ref != null ? liveValue(ref) : null;
@@ -256,6 +263,7 @@ public final class WeakValueCache<K, V> implements WeakCache<K, V> {
             return value;
         }
         counters.add(MISSES, 1);
+        drain(DRAIN_BATCH);
         return null;
     }
 
