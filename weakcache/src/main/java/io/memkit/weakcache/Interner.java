@@ -11,8 +11,12 @@ import io.memkit.weakcache.internal.WeakInterner;
  * {@code hashCode}) to its argument, and makes the argument canonical when none is alive. A hit
  * allocates nothing and takes no lock; a miss allocates one entry object (a weak reference that
  * carries the hash) and takes one of several striped locks. Entries of collected instances are
- * expunged a bounded number at a time during later calls, so no caller pays for draining a large
- * backlog at once.
+ * expunged without further calls: a shared memkit daemon thread ({@code memkit-expunger-N}) wakes
+ * after each garbage collection and drains them, typically within a second (later when the
+ * machine is so busy that the thread gets little processor time), one bounded batch per
+ * segment lock hold, so no caller pays for draining a large backlog at once; a miss also
+ * expunges a bounded batch of its segment. The thread holds interners only weakly and ends when
+ * none is left.
  *
  * <p>Thread-safe: two threads interning equal new objects at the same time get the same canonical
  * instance. Interned objects must not change their {@code equals}/{@code hashCode} while interned.
@@ -26,7 +30,8 @@ public interface Interner<T> extends Instrumented {
      * A new, empty weak interner with a generated name.
      *
      * @param <T> the type of the interned objects
-     * @return the interner; about 13 KiB when empty (64 segments, each with its lock and queue)
+     * @return the interner; when empty it holds 64 segments, each with a lock, a reference queue and
+     *         an 8-slot table
      */
     static <T> Interner<T> weak() {
         return new WeakInterner<>(null);
@@ -50,7 +55,7 @@ public interface Interner<T> extends Instrumented {
     /**
      * The canonical instance equal to {@code sample}; {@code sample} itself becomes canonical when
      * no equal instance is alive. Expected O(1): a hit allocates nothing and takes no lock; a miss
-     * allocates one entry, takes a lock and may expunge a bounded number of collected entries.
+     * allocates one entry, takes a lock and may expunge a bounded batch of collected entries.
      *
      * @param sample the object to canonicalize
      * @return the canonical instance, {@code equals} to {@code sample}; {@code sample} itself on a miss
@@ -60,8 +65,8 @@ public interface Interner<T> extends Instrumented {
 
     /**
      * The number of entries held: canonical instances alive, plus those collected whose entries are
-     * not expunged yet. Exact when no call runs concurrently and nothing awaits expunging;
-     * approximate otherwise.
+     * not expunged yet (typically within a second of the collection that cleared them). Exact when no
+     * call runs concurrently and nothing awaits expunging; approximate otherwise.
      *
      * @return the number of entries
      */
@@ -80,9 +85,9 @@ public interface Interner<T> extends Instrumented {
 
     /**
      * Expunges every entry whose canonical instance was collected and shrinks tables that became
-     * sparse, now, on the calling thread. Optional: {@link #intern} already does this work a bounded
-     * batch at a time; call this where a pause is acceptable (after dropping many instances, or
-     * from a maintenance task) to release the entries at once. Takes each segment's lock in turn,
+     * sparse, now, on the calling thread. Optional: the expunger thread does this work a bounded
+     * batch at a time after each collection; call this where the entries must be gone at once (a
+     * test, or a measurement of the heap). Takes each segment's lock in turn,
      * one batch per hold, so concurrent interns wait at most for a batch.
      */
     void cleanUp();

@@ -2,8 +2,11 @@ package io.memkit.weakcache;
 
 /**
  * Told each time an entry leaves a {@link WeakCache}. Called on the thread that removed the
- * entry (or on the cache's {@link java.lang.ref.Cleaner} thread for {@link RemovalCause#COLLECTED}
- * when one is configured). An exception it throws is logged and otherwise ignored.
+ * entry, outside the cache's locks, so it may call back into the cache. For
+ * {@link RemovalCause#COLLECTED} that is the cache's {@link java.lang.ref.Cleaner} thread when one
+ * is configured, otherwise memkit's shared expunger thread or a thread calling the cache; keep it
+ * short, as a listener that blocks the expunger thread delays every cache's expunging. An
+ * exception it throws is logged and otherwise ignored.
  *
  * @param <K> key type
  * @param <V> value type

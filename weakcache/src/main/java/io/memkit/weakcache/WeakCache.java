@@ -9,15 +9,19 @@ import java.util.function.Function;
  * A cache with strong keys and weak values: an entry lives as long as something else holds its
  * value strongly, and disappears once the collector clears the value.
  *
- * <p>{@link #get(Object, Function)} loads at most once per key at a time: concurrent callers for a
- * key that is loading wait for that one load and return its value (or its exception). Waiting
- * parks the thread (it never holds a monitor), so it does not pin virtual threads.
+ * <p>{@link #get(Object, Function)} loads at most once per key at a time, without exception: no
+ * loader for a key starts while another loader for that key runs, whatever {@link #put} and
+ * {@link #remove} do meanwhile. Concurrent callers for a key that is loading wait for that one
+ * load and return its value (or its exception), or the value of a {@code put} made during it.
+ * Waiting parks the thread (it never holds a monitor), so it does not pin virtual threads.
  *
  * <p>When a value is collected, its entry is removed and the {@link RemovalListener} is told
  * {@link RemovalCause#COLLECTED} with the key and a {@code null} value: promptly on the
  * {@link Cleaner}'s thread when the cache was built with {@link Builder#cleaner(Cleaner)};
- * otherwise during later calls on the cache (each does a bounded amount of that work) or
- * {@link #cleanUp()}. Listener exceptions are logged and never break the cache.
+ * otherwise typically within a second of the collection, on memkit's shared daemon thread
+ * ({@code memkit-expunger-N}, which holds the cache only weakly), or earlier during a call on the
+ * cache other than a hit (each does a bounded amount of that work) or {@link #cleanUp()}. Listener
+ * exceptions are logged and never break the cache.
  *
  * <p>Thread-safe. Keys use {@code equals}/{@code hashCode}; values are compared by identity.
  * {@code null} keys and values are rejected. Every cache registers itself with
@@ -68,7 +72,8 @@ public interface WeakCache<K, V> extends Instrumented {
     /**
      * Maps {@code key} to {@code value}. A live previous value is reported to the listener as
      * {@link RemovalCause#REPLACED}. A load of the key in progress completes with {@code value}:
-     * the loader's result is discarded and its waiters get {@code value}.
+     * its waiters get {@code value}, and the loader's result is discarded (it never becomes the
+     * entry, even if {@code value}'s entry is removed before the loader returns).
      *
      * @param key   the key
      * @param value the value, held weakly
@@ -79,10 +84,12 @@ public interface WeakCache<K, V> extends Instrumented {
 
     /**
      * Removes the entry for {@code key}; a live value is reported to the listener as
-     * {@link RemovalCause#EXPLICIT}. A load in progress is not affected.
+     * {@link RemovalCause#EXPLICIT}. A load in progress goes on: removing a value put during it
+     * leaves the key loading, and a later {@link #get} for the key waits until that loader has
+     * returned, then loads anew.
      *
      * @param key the key
-     * @return the value removed, or {@code null} when absent, collected or loading
+     * @return the value removed, or {@code null} when absent, collected, or loading with no value put
      * @throws NullPointerException if {@code key} is {@code null}
      */
     V remove(K key);
@@ -96,8 +103,10 @@ public interface WeakCache<K, V> extends Instrumented {
     int size();
 
     /**
-     * Removes every entry whose value was collected now, telling the listener; without a
-     * {@link Builder#cleaner(Cleaner) cleaner} other calls do this a bounded batch at a time.
+     * Removes every entry whose value was collected now, on the calling thread, telling the
+     * listener; without a {@link Builder#cleaner(Cleaner) cleaner} the expunger thread and other
+     * calls do this a bounded batch at a time. Called from the removal listener while this thread
+     * is already removing collected entries, it returns at once and that removal goes on.
      */
     void cleanUp();
 
@@ -126,7 +135,10 @@ public interface WeakCache<K, V> extends Instrumented {
 
         /**
          * Sets the listener told of every removal; it runs on the thread that removed the entry,
-         * outside the cache's locks. Exceptions it throws are logged and ignored.
+         * outside the cache's locks, and may call back into the cache. Exceptions it throws are
+         * logged and ignored. Without a cleaner, {@link RemovalCause#COLLECTED} is often told on
+         * memkit's shared expunger thread: a listener that blocks there delays the expunging of
+         * every interner and cache of the JVM, so keep it short.
          *
          * @param listener the listener
          * @return this builder

@@ -118,7 +118,8 @@ class InternerTest {
         for (int i = 0; i < 1000; i++) {
             interner.intern(new String("dropped-" + i));
         }
-        assertThat(interner.size()).isEqualTo(1001);
+        // Young collections during the loop may already have cleared and expunged some.
+        assertThat(interner.stats().misses()).isEqualTo(1001);
         List<String> probes = new ArrayList<>();
         int[] next = {0};
         // Each miss expunges a bounded batch of its segment; keep the probes so they never die.
@@ -154,6 +155,50 @@ class InternerTest {
         assertThat(interner.intern(new String("kept"))).isSameAs(kept);
     }
 
+    /**
+     * With no intern call after the drop, only memkit's expunger thread can remove the entries:
+     * the interner's size must fall to the live count within a bounded wait after the collection.
+     */
+    @Test
+    void droppedEntriesGoAfterACollectionWithoutFurtherCalls() {
+        Interner<String> interner = Interner.weak("expunged-without-calls");
+        int live = 1000;
+        int dropped = 100_000;
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < live; i++) {
+            kept.add(interner.intern(new String("live-" + i)));
+        }
+        java.lang.ref.WeakReference<?>[] watch = new java.lang.ref.WeakReference<?>[dropped];
+        for (int i = 0; i < dropped; i++) {
+            watch[i] = new java.lang.ref.WeakReference<>(interner.intern(new String("dropped-" + i)));
+        }
+        // Young collections during the loop may already have cleared and expunged some.
+        assertThat(interner.stats().misses()).isEqualTo(live + dropped);
+        long lookups = interner.stats().lookups();
+        Collect.until("the 100,000 dropped instances to be cleared",
+                () -> java.util.Arrays.stream(watch).allMatch(w -> w.refersTo(null)), () -> { });
+        long millis = Collect.within("size() to fall to the " + live + " live entries with no intern call",
+                10_000, () -> interner.size() == live);
+        InternerStats stats = interner.stats();
+        assertThat(stats.lookups()).as("no intern call while waiting").isEqualTo(lookups);
+        assertThat(stats.collected()).isEqualTo(dropped);
+        assertThat(stats.size()).isEqualTo(live);
+        for (String s : kept) {
+            assertThat(interner.intern(new String(s))).isSameAs(s);
+        }
+        System.out.println("expunged " + dropped + " entries " + millis + " ms after the collection cleared them");
+    }
+
+    /** The expunger holds an interner weakly: a dropped interner is collected. */
+    @Test
+    void aDroppedInternerIsCollected() {
+        Interner<String> interner = Interner.weak("dropped-interner");
+        interner.intern(new String("x"));
+        java.lang.ref.WeakReference<Interner<String>> ref = new java.lang.ref.WeakReference<>(interner);
+        interner = null;
+        Collect.until("the dropped interner to be collected", () -> ref.refersTo(null), () -> { });
+    }
+
     @Test
     void twoThreadsInterningEqualNewObjectsGetOneInstance() throws Exception {
         Interner<Integer> interner = Interner.weak();
@@ -166,8 +211,8 @@ class InternerTest {
         a.start();
         b.start();
         start.countDown();
-        a.join();
-        b.join();
+        Collect.join(a);
+        Collect.join(b);
         for (int i = 0; i < keys; i++) {
             assertThat(seenA.get(i)).as("key %d", i).isSameAs(seenB.get(i));
         }
@@ -214,7 +259,7 @@ class InternerTest {
         threads.forEach(Thread::start);
         start.countDown();
         for (Thread t : threads) {
-            t.join();
+            Collect.join(t);
         }
         assertThat(failures).isEmpty();
         assertThat(interner.stats().collected()).as("entries were collected and expunged during the run").isPositive();

@@ -115,10 +115,12 @@ class WeakCacheTest {
         cache.put("dropped", new Value("dropped"));
         assertThat(cache.size()).isEqualTo(2);
         Collect.until("the dropped value's entry to leave, removals " + removals,
-                () -> !removals.isEmpty(), () -> cache.getIfPresent("kept"));
+                () -> !removals.isEmpty(), () -> cache.getIfPresent("absent"));
         assertThat(removals).extracting(Removal::key, Removal::value, Removal::cause)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("dropped", null, RemovalCause.COLLECTED));
-        assertThat(removals.peek().thread()).isSameAs(Thread.currentThread());
+        // This thread's calls or the shared expunger thread, whichever got there first.
+        assertThat(removals.peek().thread()).matches(
+                t -> t == Thread.currentThread() || t.getName().startsWith("memkit-expunger-"), "caller or expunger");
         assertThat(cache.getIfPresent("dropped")).isNull();
         assertThat(cache.getIfPresent("kept")).isSameAs(kept);
         assertThat(cache.stats().collected()).isEqualTo(1);
@@ -235,9 +237,9 @@ class WeakCacheTest {
             awaitState(t, Thread.State.WAITING);
         }
         release.countDown();
-        loader.join();
+        Collect.join(loader);
         for (Thread t : threads) {
-            t.join();
+            Collect.join(t);
         }
         assertThat(loads).hasValue(1);
         assertThat(results).hasSize(waiters + 1).containsOnly(cache.getIfPresent("k"));
@@ -267,9 +269,9 @@ class WeakCacheTest {
         awaitState(w1, Thread.State.WAITING);
         awaitState(w2, Thread.State.WAITING);
         release.countDown();
-        loader.join();
-        w1.join();
-        w2.join();
+        Collect.join(loader);
+        Collect.join(w1);
+        Collect.join(w2);
         assertThat(thrown).hasSize(3).allMatch(t -> t == failure);
         assertThat(cache.getIfPresent("k")).isNull();
         assertThat(cache.size()).isZero();
@@ -294,10 +296,231 @@ class WeakCacheTest {
         Value put = new Value("put");
         assertThat(cache.put("k", put)).isNull();
         release.countDown();
-        loader.join();
+        Collect.join(loader);
         assertThat(got.get()).isSameAs(put);
         assertThat(cache.getIfPresent("k")).isSameAs(put);
         assertThat(removals).isEmpty();
+    }
+
+    /**
+     * A put then a remove while a load runs leave the key loading: a second get must wait for the
+     * first loader and only then run its own, never two loaders of one key at once.
+     */
+    @Test
+    void putThenRemoveDuringALoadStartsNoSecondLoaderBeforeTheFirstReturns() throws Exception {
+        WeakCache<String, Value> cache = recordingCache();
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        AtomicReference<Value> firstGot = new AtomicReference<>();
+        AtomicReference<Value> secondGot = new AtomicReference<>();
+        Value loadedFirst = new Value("loaded by the first loader");
+        Value loadedSecond = new Value("loaded by the second loader");
+        Thread first = startThread(() -> firstGot.set(cache.get("k", k -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            firstStarted.countDown();
+            await(releaseFirst);
+            running.decrementAndGet();
+            return loadedFirst;
+        })));
+        await(firstStarted);
+        Value put = new Value("put");
+        assertThat(cache.put("k", put)).isNull();
+        assertThat(cache.getIfPresent("k")).as("the put's value is visible during the load").isSameAs(put);
+        assertThat(cache.size()).isEqualTo(1);
+        assertThat(cache.remove("k")).isSameAs(put);
+        assertThat(cache.getIfPresent("k")).isNull();
+        assertThat(cache.size()).as("a load in progress with no value is not an entry").isZero();
+        Thread second = startThread(() -> secondGot.set(cache.get("k", k -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            running.decrementAndGet();
+            return loadedSecond;
+        })));
+        awaitState(second, Thread.State.WAITING);
+        assertThat(mostAtOnce).as("the second loader has not started").hasValue(1);
+        releaseFirst.countDown();
+        Collect.join(first);
+        Collect.join(second);
+        assertThat(mostAtOnce).as("loaders of one key running at once").hasValue(1);
+        assertThat(firstGot.get()).as("the first caller gets the put that completed its load").isSameAs(put);
+        assertThat(secondGot.get()).isSameAs(loadedSecond);
+        assertThat(cache.getIfPresent("k")).as("the first loader's result never became the entry").isSameAs(loadedSecond);
+        assertThat(cache.stats().loads()).isEqualTo(2);
+        assertThat(cache.size()).isEqualTo(1);
+        assertThat(removals).extracting(Removal::value, Removal::cause)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(put, RemovalCause.EXPLICIT));
+    }
+
+    /** Real threads mixing get, put and remove on a few keys: never two loaders of one key at once. */
+    @Test
+    void concurrentGetsPutsAndRemovesNeverRunTwoLoadersOfOneKey() throws Exception {
+        WeakCache<Integer, Value> cache = WeakCache.<Integer, Value>builder().build();
+        int keys = 4;
+        java.util.concurrent.atomic.AtomicIntegerArray running = new java.util.concurrent.atomic.AtomicIntegerArray(keys);
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger loads = new AtomicInteger();
+        Value[] held = new Value[keys * 64];    // keeps values alive, so entries stay until removed
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int seed = t;
+            threads.add(startThread(() -> {
+                java.util.Random random = new java.util.Random(seed);
+                try {
+                    await(start);
+                    for (int n = 0; n < 20_000; n++) {
+                        int key = random.nextInt(keys);
+                        int op = random.nextInt(10);
+                        if (op < 6) {
+                            Value v = cache.get(key, k -> {
+                                if (running.incrementAndGet(k) > 1) {
+                                    overlaps.incrementAndGet();
+                                }
+                                loads.incrementAndGet();
+                                Thread.yield();     // widen the window for a racing put and remove
+                                running.decrementAndGet(k);
+                                return new Value("loaded " + k);
+                            });
+                            held[random.nextInt(held.length)] = v;
+                        } else if (op < 8) {
+                            Value v = new Value("put " + key);
+                            held[random.nextInt(held.length)] = v;
+                            cache.put(key, v);
+                        } else {
+                            cache.remove(key);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            Collect.join(t);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(loads.get()).as("the run did load").isPositive();
+        assertThat(overlaps).as("loads that started while another load of the key ran").hasValue(0);
+        assertThat(cache.size()).isBetween(0, keys);
+    }
+
+    /**
+     * Collected values leave a cache built without a cleaner with no further call on it: the
+     * shared expunger thread removes them and tells the listener.
+     */
+    @Test
+    void withoutACleanerCollectedEntriesLeaveWithoutFurtherCalls() {
+        AtomicInteger collectedTold = new AtomicInteger();
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        WeakCache<Integer, Value> cache = WeakCache.<Integer, Value>builder().name("expunged-cache")
+                .removalListener((k, v, cause) -> {
+                    if (cause == RemovalCause.COLLECTED) {
+                        collectedTold.incrementAndGet();
+                        threads.add(Thread.currentThread().getName());
+                    }
+                })
+                .build();
+        int live = 1000;
+        int dropped = 100_000;
+        List<Value> kept = new ArrayList<>();
+        for (int i = 0; i < live; i++) {
+            Value v = new Value("live-" + i);
+            kept.add(v);
+            cache.put(i, v);
+        }
+        java.lang.ref.WeakReference<?>[] watch = new java.lang.ref.WeakReference<?>[dropped];
+        for (int i = 0; i < dropped; i++) {
+            Value v = new Value("dropped-" + i);
+            watch[i] = new java.lang.ref.WeakReference<>(v);
+            cache.put(live + i, v);
+        }
+        // Young collections during the loop may already have cleared and expunged some.
+        assertThat(cache.stats().size()).isBetween((long) live, (long) live + dropped);
+        long misses = cache.stats().misses();
+        Collect.until("the 100,000 dropped values to be cleared",
+                () -> java.util.Arrays.stream(watch).allMatch(w -> w.refersTo(null)), () -> { });
+        // stats() does no expunging of its own, unlike size().
+        long millis = Collect.within("the cache's size to fall to the " + live + " live entries with no call on it",
+                10_000, () -> cache.stats().size() == live);
+        assertThat(cache.stats().collected()).isEqualTo(dropped);
+        assertThat(collectedTold).hasValue(dropped);
+        // Puts during the fill drain batches too; after it, only the expunger thread was left to tell.
+        assertThat(threads).anyMatch(name -> name.startsWith("memkit-expunger-"));
+        assertThat(cache.stats().misses()).isEqualTo(misses);
+        for (int i = 0; i < live; i++) {
+            assertThat(cache.getIfPresent(i)).isSameAs(kept.get(i));
+        }
+        System.out.println("expunged " + dropped + " cache entries " + millis + " ms after the collection cleared them");
+    }
+
+    /** The expunger holds a cache weakly: a dropped cache is collected. */
+    @Test
+    void aDroppedCacheIsCollected() {
+        WeakCache<String, Value> cache = WeakCache.<String, Value>builder().build();
+        Value v = new Value("v");
+        cache.put("k", v);
+        java.lang.ref.WeakReference<WeakCache<String, Value>> ref = new java.lang.ref.WeakReference<>(cache);
+        cache = null;
+        Collect.until("the dropped cache to be collected", () -> ref.refersTo(null), () -> { });
+        assertThat(v.label).isEqualTo("v");
+    }
+
+    /**
+     * A listener that calls back into the cache on every removal (get, put, remove, size, cleanUp,
+     * for its own key and others) neither deadlocks, nor recurses without bound while thousands of
+     * collected entries are drained, nor loses an entry or a report.
+     */
+    @Test
+    void aRemovalListenerMayCallBackIntoTheCache() throws Exception {
+        Queue<Removal> told = new ConcurrentLinkedQueue<>();
+        AtomicReference<WeakCache<String, Value>> self = new AtomicReference<>();
+        Value sideValue = new Value("side");
+        WeakCache<String, Value> cache = WeakCache.<String, Value>builder()
+                .removalListener((k, v, cause) -> {
+                    told.add(new Removal(k, v, cause, Thread.currentThread()));
+                    WeakCache<String, Value> c = self.get();
+                    c.getIfPresent(k);
+                    c.size();
+                    c.cleanUp();
+                    c.get("side", x -> sideValue);
+                    c.put("side", sideValue);
+                    if (cause != RemovalCause.COLLECTED) {
+                        c.remove("absent-" + k);
+                    }
+                })
+                .build();
+        self.set(cache);
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        Thread worker = startThread(() -> {
+            try {
+                Value a = new Value("a");
+                Value b = new Value("b");
+                cache.put("k", a);
+                cache.put("k", b);                      // REPLACED, listener calls back
+                assertThat(cache.remove("k")).isSameAs(b);  // EXPLICIT, listener calls back
+                int n = 5000;
+                for (int i = 0; i < n; i++) {
+                    cache.put("dropped-" + i, new Value("d" + i));
+                }
+                // COLLECTED, on this thread (cleanUp) or the expunger's; each report calls back.
+                Collect.until("5000 collected entries to leave, stats " + cache.stats(),
+                        () -> cache.stats().collected() == n, cache::cleanUp);
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        });
+        Collect.join(worker);
+        assertThat(failures).isEmpty();
+        assertThat(told).filteredOn(r -> r.cause() == RemovalCause.REPLACED).extracting(Removal::key).containsExactly("k");
+        assertThat(told).filteredOn(r -> r.cause() == RemovalCause.EXPLICIT).extracting(Removal::key).containsExactly("k");
+        assertThat(told).filteredOn(r -> r.cause() == RemovalCause.COLLECTED).hasSize(5000)
+                .extracting(Removal::key).doesNotHaveDuplicates();
+        assertThat(cache.getIfPresent("side")).isSameAs(sideValue);
+        assertThat(cache.size()).isEqualTo(1);
+        assertThat(cache.stats().collected()).isEqualTo(5000);
     }
 
     @Test

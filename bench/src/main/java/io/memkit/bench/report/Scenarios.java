@@ -38,6 +38,7 @@ public final class Scenarios {
                 new ScratchScenario(),
                 new InternScenario(true),
                 new InternScenario(false),
+                new io.memkit.bench.report.scenarios.InternerExpungeScenario(),
                 new ListGrowthScenario(),
                 new IntMapScenario(),
                 new BoxedListScenario(),

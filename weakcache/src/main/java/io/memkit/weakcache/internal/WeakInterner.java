@@ -1,6 +1,7 @@
 package io.memkit.weakcache.internal;
 
 import io.memkit.meter.Instruments;
+import io.memkit.meter.internal.StripedCounters;
 import io.memkit.weakcache.Interner;
 import io.memkit.weakcache.InternerStats;
 import java.lang.invoke.MethodHandles;
@@ -30,33 +31,37 @@ import java.util.concurrent.locks.ReentrantLock;
  * the second finds the first's entry.
  *
  * <p>Purging: each segment has its own {@link ReferenceQueue}. A write first expunges at most
- * {@value #PURGE_BATCH} collected entries of its segment; every 1024th lookup of a thread does
- * the same when the segment's lock is free, so a backlog drains even when there are no misses.
- * Removal uses backward-shift deletion, so there are no tombstones.
+ * {@value #PURGE_BATCH} collected entries of its segment; the shared {@link Expunger} thread
+ * drains every segment after each collection, one batch per lock hold, so a backlog goes even
+ * when there are no more calls, and a hit never purges. The expunger holds the segments (not the
+ * interner) weakly, through {@link Segments}. Removal uses backward-shift deletion, so there are
+ * no tombstones.
  *
  * @param <T> the type of the interned objects
  */
 public final class WeakInterner<T> implements Interner<T> {
     /**
      * 64 segments: a segment's rebuild (growing, or shrinking after a purge) copies or scans its
-     * whole table under its lock, so the segment count bounds the longest call. With 16 segments
-     * and 1,000,000 entries a shrink scanned about 160,000 slots (0.7 ms of CPU in
-     * InternerPurgeLatency); with 64 it is a quarter of that. An empty interner costs about 11 KB.
+     * whole table under its lock, so more segments shorten the longest call (measured by
+     * {@code InternerPurgeLatency}); each costs an empty interner a lock, a queue and a small table.
      */
     static final int SEGMENT_BITS = 6;
     static final int SEGMENTS = 1 << SEGMENT_BITS;
     static final int MIN_CAPACITY = 8;
     static final int MAX_CAPACITY = 1 << 30;
-    /** Collected entries a write expunges at most: bounds the work one call does (about 64 x 50 ns). */
+    /** Collected entries expunged at most per lock hold: bounds what a write, or a write waiting for the expunger, pays. */
     static final int PURGE_BATCH = 64;
-    /** A thread's lookups between two opportunistic purges of the segment it hits, minus one. */
-    static final long MAINTENANCE_MASK = 1023;
+    /** The only counter of {@link #lookups}. */
+    private static final int LOOKUPS = 0;
 
     private static final AtomicLong NAMES = new AtomicLong();
 
     private final String name;
     private final Segment<T>[] segments;
-    private final StripedCounter lookups = new StripedCounter();
+    /** What the {@link Expunger} holds weakly; reachable from here, so it lives as long as this interner. */
+    private final Segments<T> expungeTarget;
+    /** Counted relaxed: an atomic add would be a visible share of a hit. */
+    private final StripedCounters lookups = new StripedCounters(1);
 
     /**
      * A new empty interner, registered with {@link Instruments}.
@@ -70,6 +75,8 @@ public final class WeakInterner<T> implements Interner<T> {
         for (int i = 0; i < SEGMENTS; i++) {
             segments[i] = new Segment<>();
         }
+        this.expungeTarget = new Segments<>(segments);
+        Expunger.register(expungeTarget);
         Instruments.register(this);
     }
 
@@ -80,15 +87,9 @@ public final class WeakInterner<T> implements Interner<T> {
         }
         int h = spread(sample.hashCode());
         Segment<T> segment = segments[h >>> (32 - SEGMENT_BITS)];
-        long n = lookups.increment();
+        lookups.addRelaxed(LOOKUPS, 1);
         T canonical = segment.find(sample, h);
-        if (canonical == null) {
-            return segment.insert(sample, h);
-        }
-        if ((n & MAINTENANCE_MASK) == MAINTENANCE_MASK) {
-            segment.tryPurge();
-        }
-        return canonical;
+        return canonical != null ? canonical : segment.insert(sample, h);
     }
 
     private static NullPointerException nullSample() {
@@ -98,9 +99,9 @@ public final class WeakInterner<T> implements Interner<T> {
     /**
      * Fibonacci hashing in 64 bits: the high half of the product of the (folded) hash code and
      * 2^64 / phi, whose top bits depend on every bit of the hash code; both the segment (top bits)
-     * and the slot (the next bits) are taken from the top. The 32-bit product (one multiply too)
-     * lost the top bits of hash codes with trailing zeros: multiples of 16 averaged 16 probes per
-     * lookup at 100,000 entries, against 1.4 to 2.9 for every stride tried with this one.
+     * and the slot (the next bits) are taken from the top. A 32-bit product (one multiply too)
+     * loses the top bits of hash codes with trailing zeros, so strided hash codes such as
+     * multiples of 16 would crowd into long probe runs ({@code WeakInternerTest} checks the spread).
      */
     static int spread(int hashCode) {
         return (int) (((hashCode ^ (hashCode >>> 16)) & 0xFFFF_FFFFL) * 0x9E37_79B9_7F4A_7C15L >>> 32);
@@ -131,9 +132,9 @@ public final class WeakInterner<T> implements Interner<T> {
             size += segment.count;
         }
         // Read after the misses: every miss counted was counted as a lookup first. Lookups are
-        // counted with plain stores (see StripedCounter), so they may fall short under heavy
-        // concurrency; the floor keeps hits from going negative then.
-        long lookupCount = Math.max(lookups.sum(), misses);
+        // counted relaxed, so they may fall short under heavy concurrency; the floor keeps hits
+        // from going negative then.
+        long lookupCount = Math.max(lookups.sum(LOOKUPS), misses);
         return new InternerStats(lookupCount, lookupCount - misses, misses, collected, size);
     }
 
@@ -205,6 +206,24 @@ public final class WeakInterner<T> implements Interner<T> {
         WeakEntry(T referent, int hash, ReferenceQueue<? super T> queue) {
             super(referent, queue);
             this.hash = hash;
+        }
+    }
+
+    /** The segments as the {@link Expunger} sees them: held weakly there, strongly by the interner. */
+    static final class Segments<T> implements Expunger.Target {
+        private final Segment<T>[] segments;
+
+        Segments(Segment<T>[] segments) {
+            this.segments = segments;
+        }
+
+        @Override
+        public int expungeStep() {
+            int polled = 0;
+            for (Segment<T> segment : segments) {
+                polled += segment.expungerPurge();
+            }
+            return polled;
         }
     }
 
@@ -294,14 +313,20 @@ public final class WeakInterner<T> implements Interner<T> {
             }
         }
 
-        /** Purges a batch if the lock is free; called from the lookup path every so often. */
-        void tryPurge() {
-            if (lock.tryLock()) {
-                try {
-                    purge(PURGE_BATCH);
-                } finally {
-                    lock.unlock();
-                }
+        /**
+         * The expunger's step: polls outside the lock, so an idle segment costs one read of an
+         * empty queue, and purges one batch under the lock when there is work.
+         */
+        int expungerPurge() {
+            Reference<? extends T> first = queue.poll();
+            if (first == null) {
+                return 0;
+            }
+            lock.lock();
+            try {
+                return purge(first, PURGE_BATCH);
+            } finally {
+                lock.unlock();
             }
         }
 
@@ -316,11 +341,17 @@ public final class WeakInterner<T> implements Interner<T> {
         }
 
         /** Under the lock: expunges at most {@code max} collected entries; returns how many references it polled. */
-        @SuppressWarnings("unchecked")
         private int purge(int max) {
+            return purge(null, max);
+        }
+
+        /** As {@link #purge(int)}, starting with {@code first} (already polled) when not null. */
+        @SuppressWarnings("unchecked")
+        private int purge(Reference<? extends T> first, int max) {
             int polled = 0;
             int removed = 0;
-            for (Reference<? extends T> ref; polled < max && (ref = queue.poll()) != null; ) {
+            Reference<? extends T> ref = first != null ? first : queue.poll();
+            for (; ref != null; ref = polled < max ? queue.poll() : null) {
                 polled++;
                 if (remove((WeakEntry<T>) ref)) {
                     removed++;
