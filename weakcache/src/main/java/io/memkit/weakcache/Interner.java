@@ -1,6 +1,7 @@
 package io.memkit.weakcache;
 
 import io.memkit.meter.Instrumented;
+import io.memkit.meter.Instruments;
 import io.memkit.weakcache.internal.WeakInterner;
 
 /**
@@ -34,7 +35,7 @@ public interface Interner<T> extends Instrumented {
      *         an 8-slot table
      */
     static <T> Interner<T> weak() {
-        return new WeakInterner<>(null);
+        return Instruments.register(new WeakInterner<>(null));
     }
 
     /**
@@ -49,7 +50,7 @@ public interface Interner<T> extends Instrumented {
         if (name == null) {
             throw new NullPointerException("name must not be null");
         }
-        return new WeakInterner<>(name);
+        return Instruments.register(new WeakInterner<>(name));
     }
 
     /**

@@ -9,9 +9,6 @@ import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -64,7 +61,7 @@ public final class WeakInterner<T> implements Interner<T> {
     private final StripedCounters lookups = new StripedCounters(1);
 
     /**
-     * A new empty interner, registered with {@link Instruments}.
+     * A new empty interner; {@code Interner.weak} registers it with {@link Instruments}, never this constructor.
      *
      * @param name its name, or {@code null} for a generated one
      */
@@ -77,7 +74,6 @@ public final class WeakInterner<T> implements Interner<T> {
         }
         this.expungeTarget = new Segments<>(segments);
         Expunger.register(expungeTarget);
-        Instruments.register(this);
     }
 
     @Override
@@ -182,17 +178,6 @@ public final class WeakInterner<T> implements Interner<T> {
         return "Interner";
     }
 
-    @Override
-    public Map<String, Long> counters() {
-        InternerStats s = stats();
-        Map<String, Long> counters = new LinkedHashMap<>();
-        counters.put("lookups", s.lookups());
-        counters.put("hits", s.hits());
-        counters.put("misses", s.misses());
-        counters.put("collected", s.collected());
-        counters.put("size", s.size());
-        return Collections.unmodifiableMap(counters);
-    }
 
     @Override
     public String toString() {

@@ -12,9 +12,6 @@ import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,7 +90,7 @@ public final class WeakValueCache<K, V> implements WeakCache<K, V> {
     private final java.util.Set<Thread> cleaning = ConcurrentHashMap.newKeySet();
 
     /**
-     * A new empty cache, registered with {@link Instruments}.
+     * A new empty cache; {@link WeakValueCacheBuilder#build()} registers it with {@link Instruments}, never this constructor.
      *
      * @param name     its name, or {@code null} for a generated one
      * @param listener told of removals, or {@code null}
@@ -110,7 +107,6 @@ public final class WeakValueCache<K, V> implements WeakCache<K, V> {
         if (expungeTarget != null) {
             Expunger.register(expungeTarget);
         }
-        Instruments.register(this);
     }
 
     @Override
@@ -439,19 +435,6 @@ public final class WeakValueCache<K, V> implements WeakCache<K, V> {
         return "WeakCache";
     }
 
-    @Override
-    public Map<String, Long> counters() {
-        WeakCacheStats s = stats();
-        Map<String, Long> counters = new LinkedHashMap<>();
-        counters.put("hits", s.hits());
-        counters.put("misses", s.misses());
-        counters.put("loads", s.loads());
-        counters.put("loadFailures", s.loadFailures());
-        counters.put("collected", s.collected());
-        counters.put("removed", s.removed());
-        counters.put("size", s.size());
-        return Collections.unmodifiableMap(counters);
-    }
 
     @Override
     public String toString() {

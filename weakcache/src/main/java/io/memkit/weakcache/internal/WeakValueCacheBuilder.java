@@ -1,5 +1,6 @@
 package io.memkit.weakcache.internal;
 
+import io.memkit.meter.Instruments;
 import io.memkit.weakcache.RemovalListener;
 import io.memkit.weakcache.WeakCache;
 import java.lang.ref.Cleaner;
@@ -50,6 +51,6 @@ public final class WeakValueCacheBuilder<K, V> implements WeakCache.Builder<K, V
     @Override
     public <K1 extends K, V1 extends V> WeakCache<K1, V1> build() {
         RemovalListener<? super K1, ? super V1> l = listener;
-        return new WeakValueCache<K1, V1>(name, l, cleaner);
+        return Instruments.register(new WeakValueCache<K1, V1>(name, l, cleaner));
     }
 }
