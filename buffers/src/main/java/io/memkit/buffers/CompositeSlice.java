@@ -133,8 +133,10 @@ public final class CompositeSlice {
      * {@link GatheringByteChannel#write(ByteBuffer[], int, int)} per call, over the parts not yet
      * fully written, until every byte is out. No byte is copied by memkit. The channel reads
      * {@link ByteBuffer} views of the parts, which it must not keep after the call. Lifetimes are
-     * checked before each write. On a non-blocking channel that accepts nothing, this spins until
-     * it does.
+     * checked before each write and again after each, for every part the write was given, so a
+     * part released while the channel reads it (for example from the channel's own code) makes
+     * this throw rather than report success; the bytes already written cannot be taken back. On a
+     * non-blocking channel that accepts nothing, this spins until it does.
      *
      * @param channel where to write
      * @return the number of bytes written, always {@link #length()}
@@ -164,6 +166,9 @@ public final class CompositeSlice {
                 Thread.onSpinWait();
             }
             remaining -= written;
+            for (int k = first; k < count; k++) {
+                parts[k].checkAfterLoads();
+            }
         }
         return length;
     }
@@ -201,6 +206,8 @@ public final class CompositeSlice {
     public boolean contentEquals(CompositeSlice other) {
         Objects.requireNonNull(other, "other must not be null");
         if (other.length != length) {
+            checkAll();
+            other.checkAll();
             return false;
         }
         int k = 0;
@@ -213,6 +220,8 @@ public final class CompositeSlice {
             Slice b = other.parts[j];
             int n = Math.min(a.length() - at, b.length() - otherAt);
             if (n > 0 && Slice.compareRanges(a, at, n, b, otherAt, n) != 0) {
+                checkAll(); // parts after the difference were not read: a released one still throws
+                other.checkAll();
                 return false;
             }
             at += n;
@@ -228,6 +237,13 @@ public final class CompositeSlice {
             }
         }
         return true;
+    }
+
+    /** Throws if any part was released: contentEquals throws on the same inputs whatever it finds first. */
+    private void checkAll() {
+        for (Slice part : parts) {
+            part.checkAccessible();
+        }
     }
 
     /**
