@@ -146,31 +146,53 @@ public final class CompositeSlice {
      */
     public long writeTo(GatheringByteChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel must not be null");
-        int count = parts.length;
+        Slice[] ps = parts;
+        int count = ps.length;
         ByteBuffer[] views = new ByteBuffer[count];
         for (int k = 0; k < count; k++) {
-            parts[k].checkAccessible();
-            views[k] = parts[k].internalView();
+            ps[k].checkAccessible();
+            views[k] = ps[k].internalView();
         }
         long remaining = length;
+        if (remaining > 0) {
+            // The first write offers the whole array and usually takes everything. Keeping this
+            // method small lets the JIT inline it, and with an inlined channel keep the array and
+            // this composite off the heap; partial writes continue out of line.
+            remaining -= channel.write(views);
+            checkAfterLoads(ps, 0);
+            if (remaining > 0) {
+                writeRest(channel, views, remaining);
+            }
+        }
+        return length;
+    }
+
+    /** The rest of {@link #writeTo} after a partial first write: one gathering write per call, over the parts not yet written. */
+    private void writeRest(GatheringByteChannel channel, ByteBuffer[] views, long remaining) throws IOException {
+        Slice[] ps = parts;
+        int count = ps.length;
         int first = 0;
         while (remaining > 0) {
             while (!views[first].hasRemaining()) {
                 first++;
             }
             for (int k = first; k < count; k++) {
-                parts[k].checkAccessible();
+                ps[k].checkAccessible();
             }
             long written = channel.write(views, first, count - first);
             if (written == 0) {
                 Thread.onSpinWait();
             }
             remaining -= written;
-            for (int k = first; k < count; k++) {
-                parts[k].checkAfterLoads();
-            }
+            checkAfterLoads(ps, first);
         }
-        return length;
+    }
+
+    /** The re-check after a channel read the views of {@code ps[from..]}. */
+    private static void checkAfterLoads(Slice[] ps, int from) {
+        for (int k = from; k < ps.length; k++) {
+            ps[k].checkAfterLoads();
+        }
     }
 
     /**
@@ -236,6 +258,8 @@ public final class CompositeSlice {
                 otherAt = 0;
             }
         }
+        checkAll(); // empty parts were never compared: they still must be live, as Slice's must
+        other.checkAll();
         return true;
     }
 
