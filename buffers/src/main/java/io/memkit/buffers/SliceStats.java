@@ -7,8 +7,9 @@ package io.memkit.buffers;
  * <p>Counted as views: every Slice made by {@code wrap}, {@code slice}, {@code asReadOnly} and by
  * pools. Counted as copies: {@code copyOf}, {@code toByteArray}, {@code copyTo},
  * {@code putBytes} and {@link CompositeSlice#toByteArray()}. Counts are exact for work done on one
- * thread; threads that count concurrently on a shared counter stripe (one of 64, picked by thread
- * id) may lose increments, so under concurrency the totals are a lower bound. All zero when counting
+ * thread; threads that count concurrently on a shared counter stripe (picked by thread id; about
+ * twice as many stripes as processors) may lose increments, so under concurrency the totals are a
+ * lower bound. All zero when counting
  * is switched off with {@code -Dio.memkit.slice.stats=false}.
  *
  * @param views       Slices handed out without copying
