@@ -133,8 +133,10 @@ public final class CompositeSlice {
      * {@link GatheringByteChannel#write(ByteBuffer[], int, int)} per call, over the parts not yet
      * fully written, until every byte is out. No byte is copied by memkit. The channel reads
      * {@link ByteBuffer} views of the parts, which it must not keep after the call. Lifetimes are
-     * checked before each write. On a non-blocking channel that accepts nothing, this spins until
-     * it does.
+     * checked before each write and again after each, for every part the write was given, so a
+     * part released while the channel reads it (for example from the channel's own code) makes
+     * this throw rather than report success; the bytes already written cannot be taken back. On a
+     * non-blocking channel that accepts nothing, this spins until it does.
      *
      * @param channel where to write
      * @return the number of bytes written, always {@link #length()}
@@ -144,28 +146,53 @@ public final class CompositeSlice {
      */
     public long writeTo(GatheringByteChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel must not be null");
-        int count = parts.length;
+        Slice[] ps = parts;
+        int count = ps.length;
         ByteBuffer[] views = new ByteBuffer[count];
         for (int k = 0; k < count; k++) {
-            parts[k].checkAccessible();
-            views[k] = parts[k].internalView();
+            ps[k].checkAccessible();
+            views[k] = ps[k].internalView();
         }
         long remaining = length;
+        if (remaining > 0) {
+            // The first write offers the whole array and usually takes everything. Keeping this
+            // method small lets the JIT inline it, and with an inlined channel keep the array and
+            // this composite off the heap; partial writes continue out of line.
+            remaining -= channel.write(views);
+            checkAfterLoads(ps, 0);
+            if (remaining > 0) {
+                writeRest(channel, views, remaining);
+            }
+        }
+        return length;
+    }
+
+    /** The rest of {@link #writeTo} after a partial first write: one gathering write per call, over the parts not yet written. */
+    private void writeRest(GatheringByteChannel channel, ByteBuffer[] views, long remaining) throws IOException {
+        Slice[] ps = parts;
+        int count = ps.length;
         int first = 0;
         while (remaining > 0) {
             while (!views[first].hasRemaining()) {
                 first++;
             }
             for (int k = first; k < count; k++) {
-                parts[k].checkAccessible();
+                ps[k].checkAccessible();
             }
             long written = channel.write(views, first, count - first);
             if (written == 0) {
                 Thread.onSpinWait();
             }
             remaining -= written;
+            checkAfterLoads(ps, first);
         }
-        return length;
+    }
+
+    /** The re-check after a channel read the views of {@code ps[from..]}. */
+    private static void checkAfterLoads(Slice[] ps, int from) {
+        for (int k = from; k < ps.length; k++) {
+            ps[k].checkAfterLoads();
+        }
     }
 
     /**
@@ -201,6 +228,8 @@ public final class CompositeSlice {
     public boolean contentEquals(CompositeSlice other) {
         Objects.requireNonNull(other, "other must not be null");
         if (other.length != length) {
+            checkAll();
+            other.checkAll();
             return false;
         }
         int k = 0;
@@ -213,6 +242,8 @@ public final class CompositeSlice {
             Slice b = other.parts[j];
             int n = Math.min(a.length() - at, b.length() - otherAt);
             if (n > 0 && Slice.compareRanges(a, at, n, b, otherAt, n) != 0) {
+                checkAll(); // parts after the difference were not read: a released one still throws
+                other.checkAll();
                 return false;
             }
             at += n;
@@ -227,7 +258,16 @@ public final class CompositeSlice {
                 otherAt = 0;
             }
         }
+        checkAll(); // empty parts were never compared: they still must be live, as Slice's must
+        other.checkAll();
         return true;
+    }
+
+    /** Throws if any part was released: contentEquals throws on the same inputs whatever it finds first. */
+    private void checkAll() {
+        for (Slice part : parts) {
+            part.checkAccessible();
+        }
     }
 
     /**

@@ -5,10 +5,7 @@ import io.memkit.buffers.internal.SliceCounters;
 import io.memkit.buffers.internal.SliceOwner;
 import io.memkit.buffers.internal.UnpooledOwner;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.Charset;
@@ -40,9 +37,9 @@ import java.util.Objects;
  *
  * <p><b>Speed.</b> A read costs what {@link ByteBuffer#getInt(int)} costs plus the window check,
  * two dependent loads (owner, then its memory) and, over a lease, the re-check. In a loop the JIT
- * hoists all but the re-check: {@code getInt} over a wrapped direct window runs as fast as the
- * buffer's, over a lease about 1.4 times the buffer's time; a lone read, where nothing can be
- * hoisted, takes about 1.7 times (2.0 vs 1.2 ns; {@code SliceGetIntBenchmark}, JDK 17).
+ * hoists all but the re-check, so a loop of reads over a wrapped window runs as fast as the
+ * buffer's; a lone read, where nothing can be hoisted, pays the extra loads
+ * ({@code SliceGetIntBenchmark} measures both).
  *
  * <p><b>Read-only.</b> Slices of a read-only {@code ByteBuffer}, and those returned by
  * {@link #asReadOnly()}, throw {@link ReadOnlyBufferException} from every {@code put} method, as
@@ -52,28 +49,18 @@ import java.util.Objects;
  * not: concurrent writes, or a write concurrent with a read, of the same bytes need the caller's
  * synchronization, exactly as for a {@code byte[]}.
  *
- * <p>{@link #equals(Object)}, {@link #hashCode()} and {@link #compareTo(Slice)} compare content
- * (unsigned lexicographic order), like {@link ByteBuffer}; a Slice's hash changes if its bytes do.
+ * <p><b>Equality.</b> {@link #equals(Object)}, {@link #hashCode()} and {@link #compareTo(Slice)}
+ * compare content (unsigned lexicographic order), like {@link ByteBuffer}; a Slice's hash changes
+ * if its bytes do. They read the bytes, so <b>they throw {@link IllegalStateException} once the
+ * lease is released</b>: a hash map that holds a pooled Slice as a key throws from every lookup
+ * that reaches the entry after the release, instead of silently missing it. Use a copy as a key,
+ * or remove the entry before releasing the lease.
  */
 public final class Slice implements Comparable<Slice> {
 
     /** Bit 31 of {@link #offsetAndFlags}: puts throw. Offsets are below 2^31, so the bit is free. */
     private static final int READ_ONLY = 0x8000_0000;
     private static final int OFFSET_MASK = 0x7FFF_FFFF;
-
-    private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    // Heap arrays are read and written through array views; direct and read-only memory through
-    // the owner's big-endian buffer: its own absolute methods for big-endian, views for little.
-    private static final VarHandle SHORT_BE_ARRAY = MethodHandles.byteArrayViewVarHandle(short[].class, BE);
-    private static final VarHandle SHORT_LE_ARRAY = MethodHandles.byteArrayViewVarHandle(short[].class, LE);
-    private static final VarHandle INT_BE_ARRAY = MethodHandles.byteArrayViewVarHandle(int[].class, BE);
-    private static final VarHandle INT_LE_ARRAY = MethodHandles.byteArrayViewVarHandle(int[].class, LE);
-    private static final VarHandle LONG_BE_ARRAY = MethodHandles.byteArrayViewVarHandle(long[].class, BE);
-    private static final VarHandle LONG_LE_ARRAY = MethodHandles.byteArrayViewVarHandle(long[].class, LE);
-    private static final VarHandle SHORT_LE_BUFFER = MethodHandles.byteBufferViewVarHandle(short[].class, LE);
-    private static final VarHandle INT_LE_BUFFER = MethodHandles.byteBufferViewVarHandle(int[].class, LE);
-    private static final VarHandle LONG_LE_BUFFER = MethodHandles.byteBufferViewVarHandle(long[].class, LE);
 
     private static final Slice EMPTY =
             new Slice(new UnpooledOwner(ByteBuffer.wrap(new byte[0])), 0, 0, false);
@@ -230,9 +217,7 @@ public final class Slice implements Comparable<Slice> {
     public Slice slice(int index, int length) {
         int at = range(index, length);
         SliceOwner o = owner;
-        if (!o.isAccessible()) {
-            throw released(o);
-        }
+        CheckedMemory.live(o);
         SliceCounters.view(length);
         return new Slice(o, at, length, offsetAndFlags < 0);
     }
@@ -245,9 +230,7 @@ public final class Slice implements Comparable<Slice> {
      */
     public Slice asReadOnly() {
         SliceOwner o = owner;
-        if (!o.isAccessible()) {
-            throw released(o);
-        }
+        CheckedMemory.live(o);
         if (offsetAndFlags < 0) {
             return this;
         }
@@ -270,11 +253,9 @@ public final class Slice implements Comparable<Slice> {
      */
     public ByteBuffer asByteBuffer() {
         SliceOwner o = owner;
-        if (!o.isAccessible()) {
-            throw released(o);
-        }
+        CheckedMemory.live(o);
         o.rawViewEscaped();
-        return view(o);
+        return internalView();
     }
 
     // ---------------------------------------------------------------- getters
@@ -288,14 +269,7 @@ public final class Slice implements Comparable<Slice> {
      * @throws IllegalStateException     if the memory was released
      */
     public byte getByte(int index) {
-        SliceOwner o = owner;
-        int at = at(index, Byte.BYTES);
-        byte[] a = o.heapArray();
-        byte v = a != null ? a[o.heapArrayOffset() + at] : o.memory().get(at);
-        if (!o.isAccessibleAfterLoad(v)) {
-            throw released(o);
-        }
-        return v;
+        return CheckedMemory.getByte(owner, at(index, Byte.BYTES));
     }
 
     /**
@@ -319,16 +293,7 @@ public final class Slice implements Comparable<Slice> {
      * @throws IllegalStateException     if the memory was released
      */
     public short getShort(int index) {
-        SliceOwner o = owner;
-        int at = at(index, Short.BYTES);
-        byte[] a = o.heapArray();
-        short v = a != null
-                ? (short) SHORT_BE_ARRAY.get(a, o.heapArrayOffset() + at)
-                : o.memory().getShort(at);
-        if (!o.isAccessibleAfterLoad(v)) {
-            throw released(o);
-        }
-        return v;
+        return CheckedMemory.getShort(owner, at(index, Short.BYTES));
     }
 
     /**
@@ -340,16 +305,7 @@ public final class Slice implements Comparable<Slice> {
      * @throws IllegalStateException     if the memory was released
      */
     public short getShortLE(int index) {
-        SliceOwner o = owner;
-        int at = at(index, Short.BYTES);
-        byte[] a = o.heapArray();
-        short v = a != null
-                ? (short) SHORT_LE_ARRAY.get(a, o.heapArrayOffset() + at)
-                : (short) SHORT_LE_BUFFER.get(o.memory(), at);
-        if (!o.isAccessibleAfterLoad(v)) {
-            throw released(o);
-        }
-        return v;
+        return Short.reverseBytes(getShort(index));
     }
 
     /**
@@ -362,16 +318,7 @@ public final class Slice implements Comparable<Slice> {
      * @throws IllegalStateException     if the memory was released
      */
     public int getInt(int index) {
-        SliceOwner o = owner;
-        int at = at(index, Integer.BYTES);
-        byte[] a = o.heapArray();
-        int v = a != null
-                ? (int) INT_BE_ARRAY.get(a, o.heapArrayOffset() + at)
-                : o.memory().getInt(at);
-        if (!o.isAccessibleAfterLoad(v)) {
-            throw released(o);
-        }
-        return v;
+        return CheckedMemory.getInt(owner, at(index, Integer.BYTES));
     }
 
     /**
@@ -383,16 +330,7 @@ public final class Slice implements Comparable<Slice> {
      * @throws IllegalStateException     if the memory was released
      */
     public int getIntLE(int index) {
-        SliceOwner o = owner;
-        int at = at(index, Integer.BYTES);
-        byte[] a = o.heapArray();
-        int v = a != null
-                ? (int) INT_LE_ARRAY.get(a, o.heapArrayOffset() + at)
-                : (int) INT_LE_BUFFER.get(o.memory(), at);
-        if (!o.isAccessibleAfterLoad(v)) {
-            throw released(o);
-        }
-        return v;
+        return Integer.reverseBytes(getInt(index));
     }
 
     /**
@@ -404,16 +342,7 @@ public final class Slice implements Comparable<Slice> {
      * @throws IllegalStateException     if the memory was released
      */
     public long getLong(int index) {
-        SliceOwner o = owner;
-        int at = at(index, Long.BYTES);
-        byte[] a = o.heapArray();
-        long v = a != null
-                ? (long) LONG_BE_ARRAY.get(a, o.heapArrayOffset() + at)
-                : o.memory().getLong(at);
-        if (!o.isAccessibleAfterLoad(v)) {
-            throw released(o);
-        }
-        return v;
+        return CheckedMemory.getLong(owner, at(index, Long.BYTES));
     }
 
     /**
@@ -425,16 +354,7 @@ public final class Slice implements Comparable<Slice> {
      * @throws IllegalStateException     if the memory was released
      */
     public long getLongLE(int index) {
-        SliceOwner o = owner;
-        int at = at(index, Long.BYTES);
-        byte[] a = o.heapArray();
-        long v = a != null
-                ? (long) LONG_LE_ARRAY.get(a, o.heapArrayOffset() + at)
-                : (long) LONG_LE_BUFFER.get(o.memory(), at);
-        if (!o.isAccessibleAfterLoad(v)) {
-            throw released(o);
-        }
-        return v;
+        return Long.reverseBytes(getLong(index));
     }
 
     // ---------------------------------------------------------------- putters
@@ -450,13 +370,7 @@ public final class Slice implements Comparable<Slice> {
      */
     public void putByte(int index, byte value) {
         SliceOwner o = writable();
-        int at = at(index, Byte.BYTES);
-        byte[] a = o.heapArray();
-        if (a != null) {
-            a[o.heapArrayOffset() + at] = value;
-        } else {
-            o.memory().put(at, value);
-        }
+        CheckedMemory.putByte(o, at(index, Byte.BYTES), value);
     }
 
     /**
@@ -470,13 +384,7 @@ public final class Slice implements Comparable<Slice> {
      */
     public void putShort(int index, short value) {
         SliceOwner o = writable();
-        int at = at(index, Short.BYTES);
-        byte[] a = o.heapArray();
-        if (a != null) {
-            SHORT_BE_ARRAY.set(a, o.heapArrayOffset() + at, value);
-        } else {
-            o.memory().putShort(at, value);
-        }
+        CheckedMemory.putShort(o, at(index, Short.BYTES), value);
     }
 
     /**
@@ -489,14 +397,7 @@ public final class Slice implements Comparable<Slice> {
      * @throws IllegalStateException     if the memory was released
      */
     public void putShortLE(int index, short value) {
-        SliceOwner o = writable();
-        int at = at(index, Short.BYTES);
-        byte[] a = o.heapArray();
-        if (a != null) {
-            SHORT_LE_ARRAY.set(a, o.heapArrayOffset() + at, value);
-        } else {
-            SHORT_LE_BUFFER.set(o.memory(), at, value);
-        }
+        putShort(index, Short.reverseBytes(value));
     }
 
     /**
@@ -510,13 +411,7 @@ public final class Slice implements Comparable<Slice> {
      */
     public void putInt(int index, int value) {
         SliceOwner o = writable();
-        int at = at(index, Integer.BYTES);
-        byte[] a = o.heapArray();
-        if (a != null) {
-            INT_BE_ARRAY.set(a, o.heapArrayOffset() + at, value);
-        } else {
-            o.memory().putInt(at, value);
-        }
+        CheckedMemory.putInt(o, at(index, Integer.BYTES), value);
     }
 
     /**
@@ -529,14 +424,7 @@ public final class Slice implements Comparable<Slice> {
      * @throws IllegalStateException     if the memory was released
      */
     public void putIntLE(int index, int value) {
-        SliceOwner o = writable();
-        int at = at(index, Integer.BYTES);
-        byte[] a = o.heapArray();
-        if (a != null) {
-            INT_LE_ARRAY.set(a, o.heapArrayOffset() + at, value);
-        } else {
-            INT_LE_BUFFER.set(o.memory(), at, value);
-        }
+        putInt(index, Integer.reverseBytes(value));
     }
 
     /**
@@ -550,13 +438,7 @@ public final class Slice implements Comparable<Slice> {
      */
     public void putLong(int index, long value) {
         SliceOwner o = writable();
-        int at = at(index, Long.BYTES);
-        byte[] a = o.heapArray();
-        if (a != null) {
-            LONG_BE_ARRAY.set(a, o.heapArrayOffset() + at, value);
-        } else {
-            o.memory().putLong(at, value);
-        }
+        CheckedMemory.putLong(o, at(index, Long.BYTES), value);
     }
 
     /**
@@ -569,19 +451,14 @@ public final class Slice implements Comparable<Slice> {
      * @throws IllegalStateException     if the memory was released
      */
     public void putLongLE(int index, long value) {
-        SliceOwner o = writable();
-        int at = at(index, Long.BYTES);
-        byte[] a = o.heapArray();
-        if (a != null) {
-            LONG_LE_ARRAY.set(a, o.heapArrayOffset() + at, value);
-        } else {
-            LONG_LE_BUFFER.set(o.memory(), at, value);
-        }
+        putLong(index, Long.reverseBytes(value));
     }
 
     /**
      * Copies all of {@code src} into this window from {@code index}. Overlapping windows of the
      * same memory are handled as if through a temporary copy. Counted as a copy in {@link #stats()}.
+     * If {@code src}'s memory turns out to have been released during the copy, the copied range
+     * is zeroed before the exception, so it never keeps bytes of the memory's next owner.
      *
      * @param index where the first byte of {@code src} goes, in this window
      * @param src   the bytes to copy
@@ -596,17 +473,8 @@ public final class Slice implements Comparable<Slice> {
         int n = src.length;
         int at = range(index, n);
         SliceOwner so = src.owner;
-        if (!so.isAccessible()) {
-            throw released(so);
-        }
-        int from = src.offsetAndFlags & OFFSET_MASK;
-        byte[] a = o.heapArray();
-        byte[] sa = so.heapArray();
-        if (a != null && sa != null) {
-            System.arraycopy(sa, so.heapArrayOffset() + from, a, o.heapArrayOffset() + at, n);
-        } else {
-            o.memory().put(at, so.memory(), from, n); // absolute: neither buffer's state changes
-        }
+        CheckedMemory.live(so);
+        CheckedMemory.copy(so, src.offsetAndFlags & OFFSET_MASK, o, at, n);
         SliceCounters.copy(n);
     }
 
@@ -625,31 +493,7 @@ public final class Slice implements Comparable<Slice> {
         if (fromIndex < 0 || fromIndex > length) {
             throw outOfWindow(fromIndex, 0);
         }
-        SliceOwner o = owner;
-        int base = offsetAndFlags & OFFSET_MASK;
-        int found = -1;
-        byte[] a = o.heapArray();
-        if (a != null) {
-            int from = o.heapArrayOffset() + base;
-            for (int i = fromIndex; i < length; i++) {
-                if (a[from + i] == value) {
-                    found = i;
-                    break;
-                }
-            }
-        } else {
-            ByteBuffer m = o.memory();
-            for (int i = fromIndex; i < length; i++) {
-                if (m.get(base + i) == value) {
-                    found = i;
-                    break;
-                }
-            }
-        }
-        if (!o.isAccessibleAfterLoads()) {
-            throw released(o);
-        }
-        return found;
+        return CheckedMemory.indexOf(owner, offsetAndFlags & OFFSET_MASK, fromIndex, length, value);
     }
 
     /**
@@ -663,16 +507,23 @@ public final class Slice implements Comparable<Slice> {
     public boolean contentEquals(Slice other) {
         Objects.requireNonNull(other, "other must not be null");
         if (other.length != length) {
-            checkAccessible(owner);
-            checkAccessible(other.owner);
+            CheckedMemory.live(owner);
+            CheckedMemory.live(other.owner);
             return false;
         }
-        return mismatchCompare(other) == 0;
+        return compareRanges(this, 0, length, other, 0, other.length) == 0;
     }
 
     /**
      * Compares content: {@code true} if {@code o} is a Slice with the same length and bytes,
      * whatever their memory, offsets or read-only flags.
+     *
+     * <p><b>Throws once released.</b> Like every method that reads the bytes, this throws
+     * {@link IllegalStateException} after the lease of either Slice was released, and so does
+     * {@link #hashCode()}: a released Slice has no content to compare. A {@code HashMap} or
+     * {@code HashSet} holding a pooled Slice as a key therefore throws from lookups that reach it,
+     * rather than silently losing the entry. Key maps with a copy ({@code Slice.copyOf(s.toByteArray())})
+     * or remove the entry before releasing the lease.
      *
      * @param o the object to compare with
      * @return whether the contents are equal
@@ -680,37 +531,25 @@ public final class Slice implements Comparable<Slice> {
      */
     @Override
     public boolean equals(Object o) {
-        return this == o ? checkAccessible(owner) : o instanceof Slice && contentEquals((Slice) o);
+        if (this == o) {
+            CheckedMemory.live(owner);
+            return true;
+        }
+        return o instanceof Slice && contentEquals((Slice) o);
     }
 
     /**
-     * A hash of the content, consistent with {@link #equals(Object)}. O(length); it changes when
-     * the bytes do, so don't mutate a Slice used as a map key.
+     * A hash of the content, consistent with {@link #equals(Object)}: the value
+     * {@link Arrays#hashCode(byte[])} gives for {@link #toByteArray()}. O(length); it changes when
+     * the bytes do, so don't mutate a Slice used as a map key. Throws once the memory was
+     * released, as {@link #equals(Object)} explains.
      *
      * @return the hash
      * @throws IllegalStateException if the memory was released
      */
     @Override
     public int hashCode() {
-        SliceOwner o = owner;
-        int base = offsetAndFlags & OFFSET_MASK;
-        int h = 1;
-        byte[] a = o.heapArray();
-        if (a != null) {
-            int from = o.heapArrayOffset() + base;
-            for (int i = 0; i < length; i++) {
-                h = 31 * h + a[from + i];
-            }
-        } else {
-            ByteBuffer m = o.memory();
-            for (int i = 0; i < length; i++) {
-                h = 31 * h + m.get(base + i);
-            }
-        }
-        if (!o.isAccessibleAfterLoad(h)) {
-            throw released(o);
-        }
-        return h;
+        return CheckedMemory.hash(owner, offsetAndFlags & OFFSET_MASK, length);
     }
 
     /**
@@ -726,64 +565,17 @@ public final class Slice implements Comparable<Slice> {
     @Override
     public int compareTo(Slice other) {
         Objects.requireNonNull(other, "other must not be null");
-        return mismatchCompare(other);
-    }
-
-    /** Unsigned lexicographic comparison of the whole windows. */
-    private int mismatchCompare(Slice other) {
         return compareRanges(this, 0, length, other, 0, other.length);
     }
 
     /**
      * Compares {@code a[aIndex, aIndex + aLength)} with {@code b[bIndex, bIndex + bLength)} in
-     * unsigned lexicographic order, 8 bytes at a time (big-endian longs compare like their bytes),
-     * then re-checks both lifetimes. The ranges must already be inside the windows.
+     * unsigned lexicographic order, then re-checks both lifetimes. The ranges must already be
+     * inside the windows.
      */
     static int compareRanges(Slice a, int aIndex, int aLength, Slice b, int bIndex, int bLength) {
-        SliceOwner o = a.owner;
-        SliceOwner oo = b.owner;
-        int base = (a.offsetAndFlags & OFFSET_MASK) + aIndex;
-        int otherBase = (b.offsetAndFlags & OFFSET_MASK) + bIndex;
-        int result;
-        byte[] x = o.heapArray();
-        byte[] y = oo.heapArray();
-        if (x != null && y != null) {
-            int from = o.heapArrayOffset() + base;
-            int otherFrom = oo.heapArrayOffset() + otherBase;
-            result = Arrays.compareUnsigned(x, from, from + aLength, y, otherFrom, otherFrom + bLength);
-        } else {
-            int n = Math.min(aLength, bLength);
-            result = 0;
-            int i = 0;
-            for (; i <= n - Long.BYTES; i += Long.BYTES) {
-                long u = rawLong(o, base + i);
-                long v = rawLong(oo, otherBase + i);
-                if (u != v) {
-                    result = Long.compareUnsigned(u, v);
-                    break;
-                }
-            }
-            if (result == 0) {
-                for (; i < n; i++) {
-                    int u = rawByte(o, base + i) & 0xFF;
-                    int v = rawByte(oo, otherBase + i) & 0xFF;
-                    if (u != v) {
-                        result = u - v;
-                        break;
-                    }
-                }
-            }
-            if (result == 0) {
-                result = Integer.compare(aLength, bLength);
-            }
-        }
-        if (!o.isAccessibleAfterLoads()) {
-            throw released(o);
-        }
-        if (!oo.isAccessibleAfterLoads()) {
-            throw released(oo);
-        }
-        return result;
+        return CheckedMemory.compare(a.owner, (a.offsetAndFlags & OFFSET_MASK) + aIndex, aLength,
+                b.owner, (b.offsetAndFlags & OFFSET_MASK) + bIndex, bLength);
     }
 
     // ---------------------------------------------------------------- text
@@ -802,18 +594,8 @@ public final class Slice implements Comparable<Slice> {
     public String toString(Charset charset) {
         Objects.requireNonNull(charset, "charset must not be null");
         SliceOwner o = owner;
-        byte[] a = o.heapArray();
-        String s;
-        if (a != null) {
-            s = new String(a, o.heapArrayOffset() + (offsetAndFlags & OFFSET_MASK), length, charset);
-        } else {
-            checkAccessible(o);
-            s = charset.decode(o.memory().slice(offsetAndFlags & OFFSET_MASK, length)).toString();
-        }
-        if (!o.isAccessibleAfterLoads()) {
-            throw released(o);
-        }
-        return s;
+        CheckedMemory.live(o); // a decoder over released memory could fail on the next owner's bytes
+        return CheckedMemory.decode(o, offsetAndFlags & OFFSET_MASK, length, charset);
     }
 
     /**
@@ -864,17 +646,7 @@ public final class Slice implements Comparable<Slice> {
 
     /** Copies the window into {@code dst} from {@code dstOffset}, already checked; not counted. */
     void copyInto(byte[] dst, int dstOffset) {
-        SliceOwner o = owner;
-        int base = offsetAndFlags & OFFSET_MASK;
-        byte[] a = o.heapArray();
-        if (a != null) {
-            System.arraycopy(a, o.heapArrayOffset() + base, dst, dstOffset, length);
-        } else {
-            o.memory().get(base, dst, dstOffset, length); // absolute: the buffer's state is unchanged
-        }
-        if (!o.isAccessibleAfterLoads()) {
-            throw released(o);
-        }
+        CheckedMemory.copy(owner, offsetAndFlags & OFFSET_MASK, dst, dstOffset, length);
     }
 
     /**
@@ -897,17 +669,7 @@ public final class Slice implements Comparable<Slice> {
             throw new IndexOutOfBoundsException("dst has " + (dst.limit() - p) + " bytes remaining, "
                     + length + " needed");
         }
-        SliceOwner o = owner;
-        int base = offsetAndFlags & OFFSET_MASK;
-        byte[] a = o.heapArray();
-        if (a != null) {
-            dst.put(p, a, o.heapArrayOffset() + base, length);
-        } else {
-            dst.put(p, o.memory(), base, length);
-        }
-        if (!o.isAccessibleAfterLoads()) {
-            throw released(o);
-        }
+        CheckedMemory.copy(owner, offsetAndFlags & OFFSET_MASK, dst, p, length);
         dst.position(p + length);
         SliceCounters.copy(length);
     }
@@ -917,7 +679,8 @@ public final class Slice implements Comparable<Slice> {
      * No intermediate copy: the channel reads a {@link ByteBuffer} view of the memory, which it
      * must not keep after the call (as no {@link WritableByteChannel} does). On a non-blocking
      * channel that accepts nothing, this spins until it does. The lifetime is checked before
-     * each write.
+     * each write and again after each, so a release while the channel reads the bytes (for
+     * example from the channel's own code) makes this throw rather than report success.
      *
      * @param channel where to write
      * @return the number of bytes written, always {@link #length()}
@@ -928,13 +691,13 @@ public final class Slice implements Comparable<Slice> {
     public int writeTo(WritableByteChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel must not be null");
         SliceOwner o = owner;
-        checkAccessible(o);
-        ByteBuffer view = view(o);
+        CheckedMemory.live(o);
+        ByteBuffer view = CheckedMemory.view(o, offsetAndFlags & OFFSET_MASK, length, offsetAndFlags < 0);
         while (view.hasRemaining()) {
             if (channel.write(view) == 0) {
                 Thread.onSpinWait();
             }
-            checkAccessible(o);
+            CheckedMemory.afterLoads(o);
         }
         return length;
     }
@@ -943,30 +706,25 @@ public final class Slice implements Comparable<Slice> {
 
     /** An unchecked, uncounted view for internal gathering writes; the caller checks the lifetime. */
     ByteBuffer internalView() {
-        return view(owner);
+        return CheckedMemory.view(owner, offsetAndFlags & OFFSET_MASK, length, offsetAndFlags < 0);
     }
 
-    /** Throws if the memory was released (acquire load). */
+    /** Throws if the memory was released (acquire load): the check before a write or a view. */
     void checkAccessible() {
-        checkAccessible(owner);
+        CheckedMemory.live(owner);
+    }
+
+    /** Throws if the memory was released, ordered after every earlier load: the check after a channel read it. */
+    void checkAfterLoads() {
+        CheckedMemory.afterLoads(owner);
     }
 
     /** The byte at {@code index}, already bounds-checked by the caller; re-checks the lifetime. */
     byte getByteUnchecked(int index) {
-        SliceOwner o = owner;
-        byte v = rawByte(o, (offsetAndFlags & OFFSET_MASK) + index);
-        if (!o.isAccessibleAfterLoad(v)) {
-            throw released(o);
-        }
-        return v;
+        return CheckedMemory.getByte(owner, (offsetAndFlags & OFFSET_MASK) + index);
     }
 
     // ---------------------------------------------------------------- internals
-
-    private ByteBuffer view(SliceOwner o) {
-        ByteBuffer v = o.memory().slice(offsetAndFlags & OFFSET_MASK, length); // big-endian, position 0
-        return offsetAndFlags < 0 && !v.isReadOnly() ? v.asReadOnlyBuffer() : v;
-    }
 
     /** The owner, after checking that puts are allowed and the memory is live (acquire load). */
     private SliceOwner writable() {
@@ -974,9 +732,7 @@ public final class Slice implements Comparable<Slice> {
             throw new ReadOnlyBufferException();
         }
         SliceOwner o = owner;
-        if (!o.isAccessible()) {
-            throw released(o);
-        }
+        CheckedMemory.live(o);
         return o;
     }
 
@@ -1005,28 +761,5 @@ public final class Slice implements Comparable<Slice> {
         return new IndexOutOfBoundsException("index " + index + ", length " + size
                 + " out of bounds for window of " + length + " bytes (at offset "
                 + (offsetAndFlags & OFFSET_MASK) + " of " + owner.describe() + ")");
-    }
-
-    private static boolean checkAccessible(SliceOwner o) {
-        if (!o.isAccessible()) {
-            throw released(o);
-        }
-        return true;
-    }
-
-    private static IllegalStateException released(SliceOwner o) {
-        return new IllegalStateException("released: " + o.describe());
-    }
-
-    private static byte rawByte(SliceOwner o, int at) {
-        byte[] a = o.heapArray();
-        return a != null ? a[o.heapArrayOffset() + at] : o.memory().get(at);
-    }
-
-    private static long rawLong(SliceOwner o, int at) {
-        byte[] a = o.heapArray();
-        return a != null
-                ? (long) LONG_BE_ARRAY.get(a, o.heapArrayOffset() + at)
-                : o.memory().getLong(at);
     }
 }

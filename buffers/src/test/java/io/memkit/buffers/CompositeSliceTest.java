@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class CompositeSliceTest {
@@ -150,6 +151,7 @@ class CompositeSliceTest {
     }
 
     @Test
+    @Timeout(60) // a pipe write blocks while the reader is stuck: the timeout interrupts it, which closes the pipe
     void writeToAPipeWritesEverythingWhileTheReaderDrainsIt() throws Exception {
         Pipe pipe = Pipe.open();
         CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
@@ -202,6 +204,93 @@ class CompositeSliceTest {
         assertThatThrownBy(() -> c.getByte(40)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(c::toByteArray).isInstanceOf(IllegalStateException.class);
         assertThat(c.getByte(0)).isEqualTo(HEADER[0]);
+    }
+
+    /**
+     * The channel's own write releases the lease and the memory's next owner writes a secret
+     * before the channel reads the views: writeTo must throw, not report success.
+     */
+    @Test
+    void writeToThrowsWhenAPartIsReleasedWhileTheChannelReadsIt() {
+        ByteBuffer block = ByteBuffer.allocateDirect(4096);
+        TestOwner lease = new TestOwner(block, "lease of 4096 bytes");
+        byte[] header = new byte[4];
+        CompositeSlice c = CompositeSlice.of(Slice.wrap(header), lease.slice());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        GatheringByteChannel ch = new TrickleChannel(Integer.MAX_VALUE) {
+            @Override
+            public long write(ByteBuffer[] srcs, int offset, int length) {
+                lease.release();
+                Slice next = new TestOwner(block, "next lease").slice();
+                for (int i = 0; i < next.length(); i++) {
+                    next.putByte(i, (byte) 0x5E);
+                }
+                long n = 0;
+                for (int k = offset; k < offset + length; k++) {
+                    while (srcs[k].hasRemaining()) {
+                        out.write(srcs[k].get());
+                        n++;
+                    }
+                }
+                return n;
+            }
+        };
+        assertThatThrownBy(() -> c.writeTo(ch)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lease of 4096 bytes");
+    }
+
+    @Test
+    void contentEqualsThrowsForAReleasedPartEvenWhenTheLengthsDiffer() {
+        TestOwner lease = new TestOwner(ByteBuffer.allocate(16), "lease 3");
+        CompositeSlice c = CompositeSlice.of(Slice.wrap(HEADER), lease.slice());
+        CompositeSlice shorter = CompositeSlice.of(Slice.wrap(HEADER));
+        CompositeSlice differentFirst = CompositeSlice.of(Slice.wrap(new byte[37]), Slice.wrap(new byte[16]));
+        lease.release();
+        assertThatThrownBy(() -> c.contentEquals(shorter)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lease 3");
+        assertThatThrownBy(() -> shorter.contentEquals(c)).isInstanceOf(IllegalStateException.class);
+        // Equal lengths, different before the released part: still the exception, not false.
+        assertThatThrownBy(() -> c.contentEquals(differentFirst)).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Beyond 2 GiB without 2 GiB of heap: many views of one 16 MiB array. */
+    @Test
+    void aCompositePast2GiBHasALongLengthAndLongIndices() throws IOException {
+        byte[] block = new byte[1 << 24];
+        for (int i = 0; i < block.length; i++) {
+            block[i] = (byte) (i * 7 + (i >>> 8));
+        }
+        int parts = 129; // 129 * 16 MiB = 2 GiB + 16 MiB
+        List<Slice> list = new ArrayList<>();
+        for (int k = 0; k < parts; k++) {
+            list.add(k == 128 ? Slice.wrap(block).asReadOnly() : Slice.wrap(block));
+        }
+        CompositeSlice c = CompositeSlice.of(list);
+        long expected = (long) parts << 24;
+        assertThat(c.length()).isEqualTo(expected).isGreaterThan(Integer.MAX_VALUE);
+        for (long index : new long[] {0, (1L << 31) - 1, 1L << 31, (1L << 31) + 12_345, expected - 1}) {
+            assertThat(c.getByte(index)).as("byte %d", index).isEqualTo(block[(int) (index & ((1 << 24) - 1))]);
+        }
+        assertThatThrownBy(() -> c.getByte(expected)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining(Long.toString(expected));
+        assertThatThrownBy(c::toByteArray).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(Long.toString(expected));
+        long[] counted = new long[1];
+        GatheringByteChannel counting = new TrickleChannel(0) {
+            @Override
+            public long write(ByteBuffer[] srcs, int offset, int length) {
+                long n = 0;
+                for (int k = offset; k < offset + length; k++) {
+                    n += srcs[k].remaining();
+                    srcs[k].position(srcs[k].limit());
+                }
+                counted[0] += n;
+                return n;
+            }
+        };
+        assertThat(c.writeTo(counting)).isEqualTo(expected);
+        assertThat(counted[0]).isEqualTo(expected);
+        assertThat(c.contentEquals(CompositeSlice.of(list))).isTrue();
     }
 
     /** Accepts at most {@code perCall} bytes per write, and nothing on every third call. */

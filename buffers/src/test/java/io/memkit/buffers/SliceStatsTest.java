@@ -39,7 +39,8 @@ class SliceStatsTest {
             threads[t].start();
         }
         for (Thread t : threads) {
-            t.join();
+            t.join(30_000);
+            assertThat(t.isAlive()).as("counting thread finished within 30 s").isFalse();
         }
         SliceStats after = Slice.stats();
         long views = after.views() - before.views();

@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Assembling a response from a 64-byte heap header, a direct body and a 16-byte heap trailer, and
  * writing it to a channel: (a) copy the three into one new buffer and write it, (b) memkit
  * {@code CompositeSlice} written with gathering writes, (c) Netty {@code CompositeByteBuf} written
- * with {@code getBytes(index, GatheringByteChannel, length)}. Channels: {@code discard}, a
+ * with {@code getBytes(index, GatheringByteChannel, length)}, (d) the JDK's own way: a new
+ * {@code ByteBuffer[]} of three new buffers over the parts, written with gathering writes, which
+ * is what (b) must not cost more than. Channels: {@code discard}, a
  * gathering channel that consumes buffers without copying them, which isolates the assembly cost;
  * and {@code devnull}, a real {@code FileChannel} on {@code /dev/null} (a {@code writev} per write;
  * the JDK copies heap buffers into a temporary direct buffer first).
@@ -124,6 +126,17 @@ public class CompositeBenchmark {
     @Benchmark
     public long memkit() throws IOException {
         return CompositeSlice.of(headerSlice, bodySlice, trailerSlice).writeTo(out);
+    }
+
+    /** (d) JDK: a new array of three new buffers over the parts, written with gathering writes. */
+    @Benchmark
+    public long byteBuffers() throws IOException {
+        ByteBuffer[] parts = {ByteBuffer.wrap(header), body.duplicate(), ByteBuffer.wrap(trailer)};
+        long written = out.write(parts);
+        while (written < total) {
+            written += out.write(parts);
+        }
+        return written;
     }
 
     /** (c) Netty: a CompositeByteBuf of the three buffers, written with gathering writes. */

@@ -15,9 +15,9 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What counting one view costs (two counters: views and bytes): memkit's striped opaque counters
- * ({@code SliceCounters.view}) against a pair of {@link LongAdder}s, the usual striped counter,
- * on one thread and on two. Explains the choice in {@code SliceCounters}.
+ * What counting one view costs (two counters: views and bytes): memkit's relaxed adds on the
+ * shared {@code StripedCounters} ({@code SliceCounters.view}) against a pair of
+ * {@link LongAdder}s, the usual striped counter, on one thread and on two.
  *
  * <p>Run: {@code java -jar bench/target/memkit-bench.jar jmh SliceCountersBenchmark}
  */
@@ -32,7 +32,7 @@ public class SliceCountersBenchmark {
     private final LongAdder views = new LongAdder();
     private final LongAdder bytes = new LongAdder();
 
-    /** memkit: one stripe per thread id, two opaque read-modify-writes, no lock prefix. */
+    /** memkit: the thread's stripe, two relaxed adds (opaque load and store, no lock prefix). */
     @Benchmark
     public void striped() {
         SliceCounters.view(100);

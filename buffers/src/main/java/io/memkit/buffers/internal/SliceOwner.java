@@ -14,8 +14,8 @@ import java.util.Objects;
  * it may still be touched. Pools create one owner per lease and never reuse it: when the lease is
  * released the pool calls {@link #invalidate()}, and from then on every Slice over that owner
  * throws {@link IllegalStateException}, forever, even after the same memory was handed to a new
- * lease (which gets a new owner). That is the generation stamp of the design: a new owner per
- * lease is a new generation, and a Slice compares against its own owner's state on every access.
+ * lease (which gets a new owner). A new owner per lease acts as a generation stamp: a Slice
+ * compares against its own owner's state on every access, never against the memory's.
  *
  * <p>Memory ordering: {@link #invalidate()} is a release store followed by a store-store fence,
  * so the flag is ordered before the memory's handoff and before every byte a later owner writes.
@@ -25,9 +25,8 @@ import java.util.Objects;
  * length is 1, which the JIT does not know where the owner was made elsewhere: the index is
  * always 0, and the mask also lets the JIT drop the range check. Neither the JIT nor the processor can read
  * the flag before the data it depends on, which orders the two loads as a LoadLoad fence would,
- * yet leaves the JIT free to hoist the Slice's and owner's other fields out of loops (a fence
- * made a loop of {@code getInt} over pooled memory about 6 times slower than over a
- * {@code ByteBuffer}; the dependency costs about 1.5 times, measured here on JDK 17). Bulk reads
+ * yet leaves the JIT free to hoist the Slice's and owner's other fields out of loops, which a
+ * fence per read would forbid. Bulk reads
  * (copies, comparisons) use a real fence ({@link #isAccessibleAfterLoads()}). Hence:
  * <ul>
  *   <li>a use ordered after the release (same thread, or any happens-before edge) always throws;</li>
@@ -48,6 +47,8 @@ public abstract class SliceOwner {
 
     /** Element access to {@link #released}. */
     private static final VarHandle FLAG = MethodHandles.arrayElementVarHandle(boolean[].class);
+    /** The flag of every owner that is never released: never written, and never read by them. */
+    private static final boolean[] NEVER_RELEASED = new boolean[1];
 
     private final ByteBuffer memory;
     /** The writable heap array behind {@link #memory}, or {@code null} (direct or read-only). */
@@ -60,7 +61,7 @@ public abstract class SliceOwner {
      * The released flag, element 0; an array so that a read can index it with a value that
      * depends on the bytes it loaded. Written with release semantics through {@link #FLAG}.
      */
-    private final boolean[] released = new boolean[1];
+    private final boolean[] released;
 
     /**
      * Creates an owner of {@code memory}, which must not be visible to users: Slices address it
@@ -83,6 +84,8 @@ public abstract class SliceOwner {
      */
     protected SliceOwner(ByteBuffer memory, boolean releasable) {
         this.releasable = releasable;
+        // Wrapped memory is never released: sharing one flag saves an array per Slice.wrap.
+        this.released = releasable ? new boolean[1] : NEVER_RELEASED;
         Objects.requireNonNull(memory, "memory must not be null");
         // Write only when needed: pools may pass one slab buffer to many owners made on many
         // threads at once, and stores to it would bounce its cache line between cores.
