@@ -1,6 +1,7 @@
 package io.memkit.bench.report;
 
 import io.memkit.bench.report.scenarios.BoxedListScenario;
+import io.memkit.bench.report.scenarios.BurstIdleScenario;
 import io.memkit.bench.report.scenarios.CompositeScenario;
 import io.memkit.bench.report.scenarios.DirectChurnScenario;
 import io.memkit.bench.report.scenarios.FileReadScenario;
@@ -33,6 +34,7 @@ public final class Scenarios {
                 new PoolScenario(),
                 new FileReadScenario(),
                 new DirectChurnScenario(),
+                new BurstIdleScenario(),
                 new ScratchScenario(),
                 new InternScenario(true),
                 new InternScenario(false),
