@@ -30,6 +30,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -113,17 +115,30 @@ public final class BurstIdleScenario implements Scenario {
         long t0 = System.nanoTime();
         boolean quick = context.settings().quick();
         int tasks = quick ? 512 : 2048;
-        long idleMillis = quick ? 2500 : 10_000;
-        long burstTimeoutNanos = TimeUnit.SECONDS.toNanos(context.settings().childSeconds());
-        boolean virtual = virtualThreads() != null;
+        long idleMillis = quick ? 2000 : 10_000;
+        ExecutorService virtualExecutor = virtualThreads();
+        boolean virtual = virtualExecutor != null;
         int wave = virtual ? tasks : Math.min(tasks, PLATFORM_THREADS);
         context.progress(tasks + " burst tasks on " + (virtual ? "virtual threads" : PLATFORM_THREADS + " platform threads")
                 + ", then " + idleMillis + " ms idle per allocator");
         List<Contender> contenders = List.of(new MemkitPool(false), new MemkitPool(true), new NettyPooled(),
                 new NettyAdaptive());
+        // one executor for every run, its platform threads started before any burst: a burst then times the
+        // allocator, not the creation of its threads
+        ExecutorService executor = virtual ? virtualExecutor : platformThreads(wave);
+        try {
+            return run(context, contenders, executor, tasks, wave, idleMillis, t0);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private ScenarioResult run(ScenarioContext context, List<Contender> contenders, ExecutorService executor, int tasks,
+                               int wave, long idleMillis, long t0) {
+        long burstTimeoutNanos = TimeUnit.SECONDS.toNanos(context.settings().childSeconds());
         List<Run> runs = new ArrayList<>();
         for (Contender c : contenders) {
-            runs.add(new Run(c, tasks, wave, virtual));
+            runs.add(new Run(c, tasks, wave, executor));
         }
         context.settle();
         long idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
@@ -214,11 +229,14 @@ public final class BurstIdleScenario implements Scenario {
 
     private static ExecutorService platformThreads(int threads) {
         AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(threads, task -> {
-            Thread t = new Thread(task, "burst-idle-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread t = new Thread(task, "burst-idle-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.prestartAllCoreThreads();
+        return pool;
     }
 
     /** One sample of an allocator: when, what it holds, what is in use. */
@@ -230,7 +248,7 @@ public final class BurstIdleScenario implements Scenario {
         final Contender contender;
         private final int tasks;
         private final int wave;
-        private final boolean virtual;
+        private final ExecutorService executor;
         private final ConcurrentLinkedQueue<Sample> gateSamples = new ConcurrentLinkedQueue<>();
         private final AtomicLong checksum = new AtomicLong();
         private final List<Object> steady = new ArrayList<>();
@@ -238,7 +256,8 @@ public final class BurstIdleScenario implements Scenario {
         private final List<Future<?>> futures = new ArrayList<>();
         LineChart.Series.Builder series;
         LineChart.Series.Builder liveSeries;
-        private ExecutorService executor;
+        private boolean started;
+        private int finished;
         private long burstStart;
         private long burstEnd;
         private long allocatorPeak;
@@ -253,11 +272,11 @@ public final class BurstIdleScenario implements Scenario {
         private long trimmed = -1;
         private String error;
 
-        Run(Contender contender, int tasks, int wave, boolean virtual) {
+        Run(Contender contender, int tasks, int wave, ExecutorService executor) {
             this.contender = contender;
             this.tasks = tasks;
             this.wave = wave;
-            this.virtual = virtual;
+            this.executor = executor;
         }
 
         boolean failed() {
@@ -279,7 +298,7 @@ public final class BurstIdleScenario implements Scenario {
                 gcBefore = GcCounters.now();
                 burstStart = System.nanoTime();
                 samples.add(new Sample(burstStart, contender.held(), contender.live()));
-                executor = virtual ? virtualThreads() : platformThreads(wave);
+                started = true;
                 // a latch per wave; a fixed pool takes tasks in order, so each wave fills the pool before the next starts
                 for (int first = 0; first < tasks; first += wave) {
                     int size = Math.min(wave, tasks - first);
@@ -292,7 +311,6 @@ public final class BurstIdleScenario implements Scenario {
                         }));
                     }
                 }
-                executor.shutdown();
             } catch (Exception | LinkageError | OutOfMemoryError e) {
                 fail(e);
             }
@@ -329,20 +347,23 @@ public final class BurstIdleScenario implements Scenario {
 
         /** Waits up to {@code nanos} for the burst; when it is over, samples its end and trims if asked. */
         void awaitBurst(long nanos, long timeoutNanos) {
+            long deadline = System.nanoTime() + nanos;
             try {
-                if (!executor.awaitTermination(nanos, TimeUnit.NANOSECONDS)) {
-                    if (System.nanoTime() - burstStart > timeoutNanos) {
-                        executor.shutdownNow();
-                        fail(new IllegalStateException("burst of " + tasks + " tasks did not end within "
-                                + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s"));
+                while (finished < futures.size()) {
+                    try {
+                        futures.get(finished).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                        finished++;
+                    } catch (TimeoutException e) {
+                        if (System.nanoTime() - burstStart > timeoutNanos) {
+                            cancelBurst();
+                            fail(new IllegalStateException("burst of " + tasks + " tasks did not end within "
+                                    + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s"));
+                        }
+                        return;
                     }
-                    return;
                 }
                 burstEnd = System.nanoTime();
                 gcDuring = GcCounters.now();
-                for (Future<?> f : futures) {
-                    f.get(); // all done: this only rethrows a task's failure
-                }
                 futures.clear();
                 Sink.publish(checksum.get());
                 drainGateSamples();
@@ -353,12 +374,20 @@ public final class BurstIdleScenario implements Scenario {
                 }
                 idle = true;
             } catch (ExecutionException e) {
+                cancelBurst();
                 fail(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 fail(e);
             } catch (Exception | LinkageError | OutOfMemoryError e) {
                 fail(e);
+            }
+        }
+
+        /** Interrupts the burst's tasks still waiting at their gate; they release what they hold. */
+        private void cancelBurst() {
+            for (Future<?> f : futures) {
+                f.cancel(true);
             }
         }
 
@@ -382,7 +411,7 @@ public final class BurstIdleScenario implements Scenario {
                 finish();
                 return false;
             }
-            if (executor == null) {
+            if (!started) {
                 return true;
             }
             try {
@@ -434,9 +463,6 @@ public final class BurstIdleScenario implements Scenario {
         /** Releases the steady leases and the allocator; a failure here fails the row only if it ran. */
         private void finish() {
             done = true;
-            if (executor != null) {
-                executor.shutdownNow();
-            }
             try {
                 for (Object b : steady) {
                     contender.release(b);
