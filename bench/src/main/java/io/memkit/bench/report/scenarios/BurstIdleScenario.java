@@ -77,6 +77,28 @@ public final class BurstIdleScenario implements Scenario {
     /** How long a task waits for the rest of its wave before it lets go anyway. */
     private static final long GATE_SECONDS = 10;
 
+    private final int tasks;
+    private final long idleMillis;
+
+    /** The report's scenario: 256 burst tasks and 2 s idle in a quick run, 2,048 and 10 s in a full one. */
+    public BurstIdleScenario() {
+        this(0, 0);
+    }
+
+    /**
+     * A shorter or longer run, e.g. for tests.
+     *
+     * @param tasks      burst tasks, or 0 for the report's choice
+     * @param idleMillis idle time per allocator, or 0 for the report's choice
+     */
+    BurstIdleScenario(int tasks, long idleMillis) {
+        if (tasks < 0 || idleMillis < 0) {
+            throw new IllegalArgumentException("tasks and idleMillis must be >= 0: " + tasks + ", " + idleMillis);
+        }
+        this.tasks = tasks;
+        this.idleMillis = idleMillis;
+    }
+
     @Override
     public String id() {
         return "burst-idle";
@@ -114,8 +136,9 @@ public final class BurstIdleScenario implements Scenario {
     public ScenarioResult run(ScenarioContext context) {
         long t0 = System.nanoTime();
         boolean quick = context.settings().quick();
-        int tasks = quick ? 512 : 2048;
-        long idleMillis = quick ? 2000 : 10_000;
+        // 256 tasks: one wave on both 17's platform threads and 21+'s virtual threads, so the quick figures compare
+        int tasks = this.tasks > 0 ? this.tasks : quick ? 256 : 2048;
+        long idleMillis = this.idleMillis > 0 ? this.idleMillis : quick ? 2000 : 10_000;
         ExecutorService virtualExecutor = virtualThreads();
         boolean virtual = virtualExecutor != null;
         int wave = virtual ? tasks : Math.min(tasks, PLATFORM_THREADS);
