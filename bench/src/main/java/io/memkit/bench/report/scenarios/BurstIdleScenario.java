@@ -223,8 +223,8 @@ public final class BurstIdleScenario implements Scenario {
             }
         }
         notes.append("Idle times of earlier allocators overlap later bursts; each allocator's own counter is read.\n");
-        return new ScenarioResult(id(), title(), description(), unit(), bytesLabel(), results, notes.toString(), null,
-                (System.nanoTime() - t0) / 1e9);
+        return context.drainAttachments(new ScenarioResult(id(), title(), description(), unit(), bytesLabel(), results,
+                notes.toString(), null, (System.nanoTime() - t0) / 1e9));
     }
 
     private static void sleepUntil(long deadline) {
