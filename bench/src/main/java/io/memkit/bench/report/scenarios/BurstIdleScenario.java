@@ -117,7 +117,8 @@ public final class BurstIdleScenario implements Scenario {
                 + "holds its buffers, then releases them; then the allocator idles, with one 4 KiB and one 64 KiB "
                 + "acquire+release per 100 ms. bytes/unit: direct memory the allocator holds at the end of the idle time "
                 + "per byte of the live set (1.0 = it holds only what is in use); direct: the bytes it holds then; "
-                + "ns/unit: the burst's wall time per task; GCs: collections during the burst. memkit BufferPool "
+                + "ns/unit: the burst's wall time per byte of its peak live set (burstNsPerTask gives it per task); "
+                + "GCs: collections during the burst. memkit BufferPool "
                 + "(builder defaults), the same with trim() when the burst ends, and fresh Netty 4.2 "
                 + "PooledByteBufAllocator and AdaptiveByteBufAllocator instances.";
     }
@@ -508,7 +509,7 @@ public final class BurstIdleScenario implements Scenario {
             }
             buildSeries();
             double ratio = liveAtEnd > 0 ? (double) heldAtEnd / liveAtEnd : Double.NaN;
-            double nsPerTask = (double) (burstEnd - burstStart) / tasks;
+            double burstNanos = burstEnd - burstStart;
             Map<String, Double> extras = new LinkedHashMap<>();
             extras.put("heldBytes", (double) heldAtEnd);
             extras.put("liveBytes", (double) liveAtEnd);
@@ -517,14 +518,16 @@ public final class BurstIdleScenario implements Scenario {
             extras.put("peakLiveBytes", (double) peakLive);
             extras.put("burstTasks", (double) tasks);
             extras.put("burstConcurrency", (double) wave);
-            extras.put("burstMillis", (burstEnd - burstStart) / 1e6);
+            extras.put("burstMillis", burstNanos / 1e6);
+            extras.put("burstNsPerTask", burstNanos / tasks);
             if (trimmed >= 0) {
                 extras.put("trimmedBytes", (double) trimmed);
             }
             long gcCount = gcBefore.count() >= 0 ? gcDuring.count() - gcBefore.count() : -1;
             long gcMillis = gcBefore.millis() >= 0 ? gcDuring.millis() - gcBefore.millis() : -1;
-            return new VariantResult(contender.name, contender.role, ratio, nsPerTask, gcCount, gcMillis, heldAtEnd,
-                    tasks, extras, null);
+            // per byte of the peak live set, as the page labels the time figure per unit
+            return new VariantResult(contender.name, contender.role, ratio, burstNanos / Math.max(1, peakLive), gcCount,
+                    gcMillis, heldAtEnd, peakLive, extras, null);
         }
 
         String note(long idleMillis) {
