@@ -1,14 +1,16 @@
 package io.memkit.bench.report;
 
 import io.memkit.bench.report.scenarios.BoxedListScenario;
+import io.memkit.bench.report.scenarios.BurstIdleScenario;
 import io.memkit.bench.report.scenarios.CompositeScenario;
 import io.memkit.bench.report.scenarios.DirectChurnScenario;
 import io.memkit.bench.report.scenarios.FileReadScenario;
 import io.memkit.bench.report.scenarios.IntMapScenario;
-import io.memkit.bench.report.scenarios.LeakHuntScenario;
-import io.memkit.bench.report.scenarios.NettyEchoScenario;
 import io.memkit.bench.report.scenarios.InternScenario;
+import io.memkit.bench.report.scenarios.InternerExpungeScenario;
+import io.memkit.bench.report.scenarios.LeakHuntScenario;
 import io.memkit.bench.report.scenarios.ListGrowthScenario;
+import io.memkit.bench.report.scenarios.NettyEchoScenario;
 import io.memkit.bench.report.scenarios.ParseScenario;
 import io.memkit.bench.report.scenarios.PoolScenario;
 import io.memkit.bench.report.scenarios.ScratchScenario;
@@ -34,11 +36,13 @@ public final class Scenarios {
                 new PoolScenario(),
                 new FileReadScenario(),
                 new DirectChurnScenario(),
-                new NettyEchoScenario(1024), new NettyEchoScenario(16 * 1024),
+                new BurstIdleScenario(),
+                new NettyEchoScenario(1024),
+                new NettyEchoScenario(16 * 1024),
                 new ScratchScenario(),
                 new InternScenario(true),
                 new InternScenario(false),
-                new io.memkit.bench.report.scenarios.InternerExpungeScenario(),
+                new InternerExpungeScenario(),
                 new ListGrowthScenario(),
                 new IntMapScenario(),
                 new BoxedListScenario(),
