@@ -1,11 +1,9 @@
 package io.memkit.buffers.internal;
 
+import io.memkit.buffers.SliceStats;
 import io.memkit.meter.Instrumented;
 import io.memkit.meter.Instruments;
 import io.memkit.meter.internal.StripedCounters;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The JVM-wide counters behind {@code Slice.stats()}: views and bytes handed out without a copy,
@@ -50,8 +48,7 @@ public final class SliceCounters implements Instrumented {
      */
     public static void view(int bytes) {
         if (ENABLED) {
-            COUNTERS.addRelaxed(VIEWS, 1);
-            COUNTERS.addRelaxed(BYTES_VIEWED, bytes);
+            COUNTERS.addRelaxed(VIEWS, 1, BYTES_VIEWED, bytes);
         }
     }
 
@@ -62,8 +59,7 @@ public final class SliceCounters implements Instrumented {
      */
     public static void copy(long bytes) {
         if (ENABLED) {
-            COUNTERS.addRelaxed(COPIES, 1);
-            COUNTERS.addRelaxed(BYTES_COPIED, bytes);
+            COUNTERS.addRelaxed(COPIES, 1, BYTES_COPIED, bytes);
         }
     }
 
@@ -90,13 +86,8 @@ public final class SliceCounters implements Instrumented {
     }
 
     @Override
-    public Map<String, Long> counters() {
+    public SliceStats stats() {
         long[] s = snapshot();
-        Map<String, Long> m = new LinkedHashMap<>(); // in the order of SliceStats' components
-        m.put("views", s[VIEWS]);
-        m.put("bytesViewed", s[BYTES_VIEWED]);
-        m.put("copies", s[COPIES]);
-        m.put("bytesCopied", s[BYTES_COPIED]);
-        return Collections.unmodifiableMap(m);
+        return new SliceStats(s[VIEWS], s[BYTES_VIEWED], s[COPIES], s[BYTES_COPIED]);
     }
 }

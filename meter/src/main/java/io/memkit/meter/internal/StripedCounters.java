@@ -2,6 +2,7 @@ package io.memkit.meter.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 /**
  * A fixed set of counters that many threads add to on hot paths, summed on read: the one
@@ -13,11 +14,12 @@ import java.lang.invoke.VarHandle;
  * <ul>
  *   <li>{@link #add(int, long)}: an atomic add on the stripe's cell. Exact under any concurrency;
  *       uncontended, since a stripe is shared only by threads that hash to it.</li>
- *   <li>{@link #addRelaxed(int, long)}: an opaque load and an opaque store, no lock prefix. Exact
+ *   <li>{@link #addRelaxed(int, long)}: a plain load and store, no lock prefix, no fence. Exact
  *       on one thread; two threads that share a stripe and add at the same instant can lose one
- *       add, so under contention a sum can fall short but never exceed the true count. For
- *       counters on paths where an atomic instruction would cost a visible share of the
- *       operation (a slice view, an intern hit).</li>
+ *       add, so under contention a sum can fall short but never exceed the true count, and the
+ *       JIT may keep a loop's adds in a register until the loop ends, so a reader can lag a
+ *       running loop. For counters on paths where an atomic instruction or a fence would cost a
+ *       visible share of the operation (a slice view, an intern hit).</li>
  * </ul>
  * A counter must be written in one of the two ways only.
  *
@@ -62,19 +64,30 @@ public final class StripedCounters {
     }
 
     /**
-     * Adds {@code delta} to {@code counter} on the calling thread's stripe without an atomic
-     * instruction; see the class comment for what can be lost.
+     * Adds {@code delta} to {@code counter} on the calling thread's stripe with a plain load and
+     * store; see the class comment for what can be lost.
      *
      * @param counter the counter, in {@code [0, counters)}
      * @param delta   the amount, may be negative
-     * @return the value of the calling thread's cell before the add (not the sum), for callers
-     *         that run periodic work every so many calls
      */
-    public long addRelaxed(int counter, long delta) {
-        int i = cell(counter);
-        long before = (long) CELL.getOpaque(cells, i);
-        CELL.setOpaque(cells, i, before + delta);
-        return before;
+    public void addRelaxed(int counter, long delta) {
+        cells[cell(counter)] += delta;
+    }
+
+    /**
+     * Adds to two counters of the calling thread's stripe with plain loads and stores, finding the
+     * stripe once: for call sites that count an event and its size together.
+     *
+     * @param first       the first counter, in {@code [0, counters)}
+     * @param firstDelta  the amount for the first
+     * @param second      the second counter, in {@code [0, counters)}
+     * @param secondDelta the amount for the second
+     */
+    public void addRelaxed(int first, long firstDelta, int second, long secondDelta) {
+        int base = stripeBase();
+        long[] c = cells;
+        c[base + Objects.checkIndex(first, counters)] += firstDelta;
+        c[base + Objects.checkIndex(second, counters)] += secondDelta;
     }
 
     /**
@@ -85,7 +98,7 @@ public final class StripedCounters {
      * @throws IndexOutOfBoundsException if {@code counter} is out of range
      */
     public long sum(int counter) {
-        java.util.Objects.checkIndex(counter, counters);
+        Objects.checkIndex(counter, counters);
         long sum = 0;
         for (int i = BLOCK + counter; i < cells.length; i += stride) {
             sum += (long) CELL.getOpaque(cells, i);
@@ -103,9 +116,12 @@ public final class StripedCounters {
     }
 
     private int cell(int counter) {
-        // The counter index is a constant at every call site; the range check guards the rest of
-        // the stripe from a wrong index, and the JIT folds it away for constants.
-        java.util.Objects.checkIndex(counter, counters);
-        return BLOCK + Stripes.current() * stride + counter;
+        // The counter index is a constant at every call site; the range check keeps a wrong index
+        // out of the next stripe, and the JIT folds it away for constants.
+        return stripeBase() + Objects.checkIndex(counter, counters);
+    }
+
+    private int stripeBase() {
+        return BLOCK + Stripes.current() * stride;
     }
 }
