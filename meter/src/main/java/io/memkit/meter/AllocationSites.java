@@ -18,7 +18,10 @@ import java.util.Objects;
  * TLAB may get no sample at all. Run the block in a loop to allocate enough. The exact bytes of the
  * recording thread ({@link MemoryMeter}) come with every report for comparison, and the first
  * sample's weight, which the JVM counts from the thread's previous sample (possibly long before the
- * recording), is capped so that the estimate never exceeds that exact figure.
+ * recording), is capped so that the estimate never exceeds that exact figure (where the cap applies,
+ * the first sample's site is charged the bytes before the first and after the last sample, and the
+ * total equals the exact figure). Frames of {@code java.lang.invoke} between two callers (method
+ * handle and lambda plumbing) are left out of the stacks.
  *
  * <p>Only the calling thread is recorded, as with {@link MemoryMeter}: work the block hands to
  * other threads is not seen. A sample belongs to the block if its stack passes through the block

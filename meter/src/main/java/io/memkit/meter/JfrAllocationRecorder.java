@@ -29,6 +29,7 @@ final class JfrAllocationRecorder {
     /** The frame every sample taken inside the block passes through. */
     private static final String RUN_METHOD = "runWork";
     private static final String SELF = JfrAllocationRecorder.class.getName();
+    private static final String INVOKE_PACKAGE = "java.lang.invoke.";
     /** RecordingStream.stop() (JDK 20+): stops and waits until every event was handed over. */
     private static final MethodHandle STOP = findStop();
     private static final long FLUSH_WAIT_SECONDS = 10;
@@ -146,6 +147,9 @@ final class JfrAllocationRecorder {
                 if (SELF.equals(type)) {
                     inWork = RUN_METHOD.equals(method);
                     break;
+                }
+                if (!frames.isEmpty() && type.startsWith(INVOKE_PACKAGE)) {
+                    continue; // method-handle plumbing between callers: not a place the reader can change
                 }
                 frames.add(new AllocationSite.Frame(type, method, f.getLineNumber()));
             }
