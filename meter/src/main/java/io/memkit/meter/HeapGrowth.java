@@ -1,5 +1,6 @@
 package io.memkit.meter;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.Objects;
  * <p>A class counts as growing when it gained instances in the first round and the second round's
  * gain is within 25% of twice the first's. The block runs once before the first histogram so that
  * what it initialises on first use is not counted. Each histogram runs a full garbage collection
- * (see {@link HeapHistogram#take()}), so a measurement costs three of them.
+ * (see {@link HeapHistogram#take()}); a measurement takes four (one before the others, so that
+ * the names the histograms keep are counted in all of them alike).
  *
  * <p>Immutable; {@link #measure(int, Runnable)} runs on the calling thread, but the histograms
  * count every thread's objects, so work running beside the block can show up.
@@ -49,6 +51,9 @@ public final class HeapGrowth {
             throw new IllegalArgumentException("times must be 1 to 2^30: " + times);
         }
         block.run();
+        // A first histogram, held to the end, makes the class names that the next ones keep (interned)
+        // exist before h0 counts: otherwise they would show as Strings gained in the first round only.
+        HeapHistogram names = HeapHistogram.take();
         HeapHistogram h0 = HeapHistogram.take();
         run(block, times);
         HeapHistogram h1 = HeapHistogram.take();
@@ -69,6 +74,7 @@ public final class HeapGrowth {
         }
         growing.sort(Comparator.comparingDouble(ClassGrowth::bytesPerRun).reversed()
                 .thenComparing(ClassGrowth::className));
+        Reference.reachabilityFence(names);
         return new HeapGrowth(times, growing, HeapHistogram.diff(h0, h2));
     }
 

@@ -2,16 +2,15 @@ package io.memkit.meter;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import javax.management.JMException;
 import javax.management.ObjectName;
 
@@ -36,26 +35,36 @@ public final class HeapHistogram {
     private static final String MBEAN = "com.sun.management:type=DiagnosticCommand";
     private static final String OPERATION = "gcClassHistogram";
 
-    private final List<Entry> entries;
-    private final Map<String, Entry> byName;
+    // Kept as arrays sorted by name, with interned names: a histogram held while the next is taken
+    // (as HeapGrowth holds its first two) then adds a handful of objects to the count, not one per class.
+    private final String[] names;
+    private final String[] modules;
+    private final long[] instances;
+    private final long[] bytes;
     private final long totalInstances;
     private final long totalBytes;
 
-    private HeapHistogram(List<Entry> entries) {
-        List<Entry> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparingLong(Entry::bytes).reversed().thenComparing(Entry::className));
-        this.entries = List.copyOf(sorted);
-        Map<String, Entry> names = new HashMap<>();
-        long instances = 0;
-        long bytes = 0;
-        for (Entry e : this.entries) {
-            names.put(e.className(), e);
-            instances += e.instances();
-            bytes += e.bytes();
+    private HeapHistogram(Map<String, long[]> counts, Map<String, String> moduleOf) {
+        int n = counts.size();
+        String[] sorted = counts.keySet().toArray(new String[0]);
+        Arrays.sort(sorted);
+        names = new String[n];
+        modules = new String[n];
+        instances = new long[n];
+        bytes = new long[n];
+        long allInstances = 0;
+        long allBytes = 0;
+        for (int i = 0; i < n; i++) {
+            long[] c = counts.get(sorted[i]);
+            names[i] = sorted[i].intern();
+            modules[i] = moduleOf.getOrDefault(sorted[i], "").intern();
+            instances[i] = c[0];
+            bytes[i] = c[1];
+            allInstances += c[0];
+            allBytes += c[1];
         }
-        this.byName = names;
-        this.totalInstances = instances;
-        this.totalBytes = bytes;
+        totalInstances = allInstances;
+        totalBytes = allBytes;
     }
 
     /**
@@ -116,11 +125,7 @@ public final class HeapHistogram {
                 modules.putIfAbsent(className, parts[3].substring(1, parts[3].length() - 1));
             }
         }
-        List<Entry> entries = new ArrayList<>(counts.size());
-        for (Map.Entry<String, long[]> c : counts.entrySet()) {
-            entries.add(new Entry(c.getKey(), modules.getOrDefault(c.getKey(), ""), c.getValue()[0], c.getValue()[1]));
-        }
-        return new HeapHistogram(entries);
+        return new HeapHistogram(counts, modules);
     }
 
     private static boolean isDigits(String s, int from, int to) {
@@ -143,14 +148,26 @@ public final class HeapHistogram {
     public static Diff diff(HeapHistogram before, HeapHistogram after) {
         Objects.requireNonNull(before, "before must not be null");
         Objects.requireNonNull(after, "after must not be null");
-        Set<String> names = new LinkedHashSet<>(after.byName.keySet());
-        names.addAll(before.byName.keySet());
         List<Diff.Change> changes = new ArrayList<>();
-        for (String name : names) {
-            Entry b = before.byName.get(name);
-            Entry a = after.byName.get(name);
-            Diff.Change c = new Diff.Change(name, b == null ? 0 : b.instances(), a == null ? 0 : a.instances(),
-                    b == null ? 0 : b.bytes(), a == null ? 0 : a.bytes());
+        int i = 0;
+        int j = 0;
+        // Both name arrays are sorted: one merge pass visits every class of either.
+        while (i < before.names.length || j < after.names.length) {
+            int order = i == before.names.length ? 1 : j == after.names.length ? -1
+                    : before.names[i].compareTo(after.names[j]);
+            Diff.Change c;
+            if (order == 0) {
+                c = new Diff.Change(after.names[j], before.instances[i], after.instances[j], before.bytes[i],
+                        after.bytes[j]);
+                i++;
+                j++;
+            } else if (order < 0) {
+                c = new Diff.Change(before.names[i], before.instances[i], 0, before.bytes[i], 0);
+                i++;
+            } else {
+                c = new Diff.Change(after.names[j], 0, after.instances[j], 0, after.bytes[j]);
+                j++;
+            }
             if (c.instancesDelta() != 0 || c.bytesDelta() != 0) {
                 changes.add(c);
             }
@@ -163,10 +180,15 @@ public final class HeapHistogram {
     /**
      * Every class with live instances, largest bytes first.
      *
-     * @return the entries
+     * @return the entries, a new list each call
      */
     public List<Entry> entries() {
-        return entries;
+        List<Entry> entries = new ArrayList<>(names.length);
+        for (int i = 0; i < names.length; i++) {
+            entries.add(new Entry(names[i], modules[i], instances[i], bytes[i]));
+        }
+        entries.sort(Comparator.comparingLong(Entry::bytes).reversed().thenComparing(Entry::className));
+        return Collections.unmodifiableList(entries);
     }
 
     /**
@@ -188,8 +210,8 @@ public final class HeapHistogram {
      * @throws NullPointerException if {@code className} is {@code null}
      */
     public long instances(String className) {
-        Entry e = byName.get(Objects.requireNonNull(className, "className must not be null"));
-        return e == null ? 0 : e.instances();
+        int i = Arrays.binarySearch(names, Objects.requireNonNull(className, "className must not be null"));
+        return i < 0 ? 0 : instances[i];
     }
 
     /**
@@ -200,8 +222,8 @@ public final class HeapHistogram {
      * @throws NullPointerException if {@code className} is {@code null}
      */
     public long bytes(String className) {
-        Entry e = byName.get(Objects.requireNonNull(className, "className must not be null"));
-        return e == null ? 0 : e.bytes();
+        int i = Arrays.binarySearch(names, Objects.requireNonNull(className, "className must not be null"));
+        return i < 0 ? 0 : bytes[i];
     }
 
     /**
@@ -229,7 +251,7 @@ public final class HeapHistogram {
      */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "HeapHistogram[%,d classes, %,d instances, %,d B]", entries.size(),
+        return String.format(Locale.ROOT, "HeapHistogram[%,d classes, %,d instances, %,d B]", names.length,
                 totalInstances, totalBytes);
     }
 
