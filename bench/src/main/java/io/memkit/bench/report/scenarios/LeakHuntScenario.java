@@ -7,6 +7,7 @@ import io.memkit.bench.report.ScenarioResult;
 import io.memkit.bench.report.Sink;
 import io.memkit.bench.report.Variant;
 import io.memkit.bench.report.VariantResult;
+import io.memkit.meter.HeapGrowth;
 import io.memkit.pools.BufferPool;
 import io.memkit.pools.LeakDetection;
 import io.memkit.pools.LeakReport;
@@ -23,12 +24,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * leaked on purpose and one left open; the scenario prints the {@link LeakReport}s memkit produces
  * (where each lease was acquired, and whether its memory could be reclaimed), then
  * {@code outstanding()} and the pool's counters. Its rows measure what each detection level costs
- * per acquire+close.
+ * per acquire+close. The notes end with a leak in ordinary objects (a growing {@code List} in a static
+ * field) found by {@link HeapGrowth}, from heap histograms, without a heap dump.
  */
 public final class LeakHuntScenario implements Scenario {
     /** Bytes per lease. */
     public static final int SIZE = 4096;
     private static final int FRAMES = 4;
+    /** The planted heap leak: every handled request's session, kept forever in a static list. */
+    private static final List<Session> SESSIONS = new ArrayList<>();
 
     @Override
     public String id() {
@@ -47,7 +51,9 @@ public final class LeakHuntScenario implements Scenario {
                 + "memkit produced (the acquiring stack, and whether the memory was reclaimed or must stay quarantined), "
                 + "outstanding() and the pool's counters. The rows give the cost of acquire+close of " + SIZE
                 + " B (as in the pool scenario, which also has OFF) with SAMPLED detection (the default: about 1 lease in "
-                + "128 tracked) and with PARANOID (every lease, with its stack).";
+                + "128 tracked) and with PARANOID (every lease, with its stack). Last, a heap leak of ordinary objects "
+                + "(each request's Session kept in a static List) found by HeapGrowth: the classes whose live counts, from "
+                + "heap histograms after full GCs, grew in proportion to the requests.";
     }
 
     @Override
@@ -70,6 +76,15 @@ public final class LeakHuntScenario implements Scenario {
         } catch (RuntimeException e) {
             notes = "leak hunt FAILED: " + ScenarioContext.describe(e) + "\n";
             context.progress(notes.trim());
+        }
+        context.progress("hunting a heap leak with heap histograms (4 full GCs)");
+        try {
+            notes += heapGrowth(context.settings().quick() ? 2_000 : 10_000);
+        } catch (RuntimeException e) {
+            notes += "heap growth FAILED: " + ScenarioContext.describe(e) + "\n";
+            context.progress("heap growth FAILED: " + ScenarioContext.describe(e));
+        } finally {
+            SESSIONS.clear();
         }
         return new ScenarioResult(id(), title(), description(), unit(), bytesLabel(), results, notes, null,
                 (System.nanoTime() - t0) / 1e9);
@@ -167,6 +182,31 @@ public final class LeakHuntScenario implements Scenario {
             out.append('\n');
             inFlight.close();
         }
+        return out.toString();
+    }
+
+    /** One request's state, which the buggy handler below never lets go of. */
+    record Session(int id, String user, long startedNanos) {
+    }
+
+    /** The bug: a request handler that registers its session and never removes it. */
+    private static void handleRequest(int id) {
+        SESSIONS.add(new Session(id, "user-" + id, System.nanoTime()));
+    }
+
+    /** Finds the planted leak as objgraph's show_growth would: counts per class that grow with the runs. */
+    private static String heapGrowth(int requests) {
+        int[] next = {0};
+        HeapGrowth growth = HeapGrowth.measure(requests, () -> handleRequest(next[0]++));
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%nHeap growth (HeapGrowth.measure, histograms after full GCs): a request "
+                + "handler that keeps each Session in a static List, run once, then %,d and %,d times.%n", requests,
+                2 * requests));
+        out.append(growth.format(6));
+        out.append("classes that gained most instances, first histogram to last (objgraph's show_growth: count, gain, bytes):\n");
+        out.append(growth.diff().format(5));
+        out.append(String.format(Locale.ROOT, "Session instances gained over %,d requests: %,d (exact, from the "
+                + "histograms).%n", 3 * requests, growth.diff().instancesDelta(Session.class)));
         return out.toString();
     }
 

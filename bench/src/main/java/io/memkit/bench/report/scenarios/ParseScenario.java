@@ -4,20 +4,26 @@ import io.memkit.bench.report.Role;
 import io.memkit.bench.report.ScenarioContext;
 import io.memkit.bench.report.Sink;
 import io.memkit.bench.report.Variant;
+import io.memkit.bench.report.VariantResult;
 import io.memkit.bench.report.VariantScenario;
 import io.memkit.buffers.Slice;
+import io.memkit.meter.AllocationReport;
+import io.memkit.meter.AllocationSites;
+import io.memkit.meter.MemoryMeter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Zero-copy record parsing: a buffer of 1,000 length-prefixed records ({@code [length:int][bytes]},
  * lengths 8 to 512) is parsed and each field handed on, either as a copy or as a view.
- * The same data and the same handler (read a byte, keep the field) for every variant.
+ * The same data and the same handler (read a byte, keep the field) for every variant. The notes give
+ * the top allocation sites of the naive and the memkit variant, from {@link AllocationSites}.
  */
 public final class ParseScenario extends VariantScenario {
     /** Records per buffer: one operation parses them all (as the JMH {@code SliceBenchmark} does). */
@@ -76,11 +82,74 @@ public final class ParseScenario extends VariantScenario {
         return out.array();
     }
 
+    /** Sites shown per variant in the notes, and frames per site: the allocating line and its caller. */
+    private static final int SITES = 3;
+    private static final int DEPTH = 2;
+    /** Set by {@link #variants}: the notes allocate less for the sampler in the quick report. */
+    private ScenarioContext context;
+
     @Override
     protected List<Variant> variants(ScenarioContext context) {
+        this.context = context;
         byte[] data = records(RECORDS, SEED);
         return List.of(new CopyFields(data), new SliceViews(data), new ByteBufferSlices(data), new NettySlices(data),
                 new AgronaViews(data));
+    }
+
+    /**
+     * The top allocation sites of the naive variant next to memkit's, from JFR allocation samples:
+     * which line allocates, as tracemalloc would show it. Only after a run (the catalogue test calls
+     * this with no results and gets nothing).
+     */
+    @Override
+    protected String notes(List<VariantResult> results) {
+        if (results.isEmpty() || context == null) {
+            return "";
+        }
+        if (!AllocationSites.isSupported()) {
+            return "Allocation sites: not shown, JFR is not available in this runtime.\n";
+        }
+        // JFR samples about once per TLAB refill: enough bytes for a few dozen samples per variant.
+        long bytes = context.settings().quick() ? 48L << 20 : 256L << 20;
+        byte[] data = records(RECORDS, SEED);
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "Top allocation sites (AllocationSites.record: "
+                + "JFR allocation samples, about %d MB allocated per variant, %d frames per site; estimated bytes, "
+                + "beside the exact total):%n", bytes >> 20, DEPTH));
+        for (Variant v : List.of(new CopyFields(data), new SliceViews(data))) {
+            context.progress("allocation sites of " + v.name());
+            try {
+                out.append(v.name()).append(": ").append(sites(v, bytes));
+            } catch (Exception | LinkageError e) {
+                out.append(v.name()).append(": allocation sites FAILED: ").append(ScenarioContext.describe(e)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String sites(Variant v, long bytes) throws Exception {
+        v.setUp();
+        try {
+            v.batch(200); // compiled before it is sampled, as in the measured rows
+            long[] perOp = new long[1];
+            Exception[] failed = new Exception[1];
+            perOp[0] = MemoryMeter.measure(() -> call(v, 10, failed)).allocatedBytes() / 10;
+            int ops = (int) Math.max(1, Math.min(1_000_000, bytes / Math.max(1, perOp[0])));
+            AllocationReport report = AllocationSites.record(() -> call(v, ops, failed), DEPTH);
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+            return String.format(Locale.ROOT, "%,d ops, ", ops) + report.format(SITES);
+        } finally {
+            v.tearDown();
+        }
+    }
+
+    private static void call(Variant v, int ops, Exception[] failed) {
+        try {
+            Sink.publish(v.batch(ops));
+        } catch (Exception e) {
+            failed[0] = e;
+        }
     }
 
     /** Naive: {@code Arrays.copyOfRange} per field. */
