@@ -7,7 +7,8 @@ package io.memkit.pools;
  * instant. At quiescence (no acquire or close in progress) they balance:
  * {@code acquires == releases + liveLeases}, {@code acquires == hits + misses + unpooled} and
  * {@code bytesReserved == bytesInUse + bytesIdle + quarantined bytes}, where the quarantined
- * bytes are {@code bytesReserved - bytesInUse - bytesIdle}.
+ * bytes are {@code bytesReserved - bytesInUse - bytesIdle}. Under concurrency no field is ever
+ * negative or above {@code maxBytes} (see {@link BufferPool#stats()} for what else holds).
  *
  * @param acquires          successful {@code acquire} calls
  * @param releases          leases that ended: last {@code close()} of each, plus leaked leases the

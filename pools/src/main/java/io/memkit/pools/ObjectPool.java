@@ -113,7 +113,9 @@ public interface ObjectPool<T> extends Instrumented, AutoCloseable {
      * acquires throw it, and the pool leaves {@link io.memkit.meter.Instruments}. Objects in use
      * stay valid; each is dropped (and closed if {@link AutoCloseable}) when its holder closes it.
      * Waits for releases in progress on other threads (their reset and validation) to finish.
-     * Closing a closed pool does nothing.
+     * Called from this pool's own {@code reset} or {@code validate}, it does not wait for the
+     * release that is running it: it returns, and that release then drops its object. Closing a
+     * closed pool does nothing.
      */
     @Override
     void close();

@@ -888,10 +888,16 @@ public final class DirectBufferPool implements BufferPool {
         long unpooledCount = unpooled.get();
         long acquires = hits + missCount + unpooledCount;
         long reservedNow = reserved.get();
-        long idle = Math.max(0, reservedNow - inUse - quarantined.get());
+        // The byte counts are read one after another while leases come and go (a lease taken on
+        // one stripe and returned on another between the reads makes the raw sum negative), so
+        // they are clamped into what can be true at one instant: 0 <= inUse <= reserved and
+        // inUse + idle + quarantined == reserved <= maxBytes.
+        inUse = Math.min(Math.max(0, inUse), reservedNow);
+        long quarantinedNow = Math.min(quarantined.get(), reservedNow - inUse);
+        long idle = reservedNow - inUse - quarantinedNow;
         return new BufferPoolStats(acquires, releases, hits, missCount, unpooledCount, inUse, idle, reservedNow,
-                peakReserved.get(), exhaustedCount.get(), tracker.leaks(), doubleReleases.get(),
-                Math.max(0, acquires - releases));
+                Math.max(peakReserved.get(), reservedNow), exhaustedCount.get(), tracker.leaks(),
+                doubleReleases.get(), Math.max(0, acquires - releases));
     }
 
     @Override

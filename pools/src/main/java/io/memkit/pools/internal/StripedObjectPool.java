@@ -458,6 +458,11 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         Throwable failure = null;
         boolean keep = true;
         Consumer<? super T> onRelease = reset;
+        Predicate<? super T> check = validate;
+        boolean callbacks = onRelease != null || check != null;
+        if (callbacks) {
+            slot.returner = Thread.currentThread();
+        }
         if (onRelease != null) {
             try {
                 onRelease.accept(object);
@@ -466,7 +471,6 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
                 keep = false;
             }
         }
-        Predicate<? super T> check = validate;
         if (keep && check != null) {
             try {
                 keep = check.test(object);
@@ -474,6 +478,9 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
                 failure = t;
                 keep = false;
             }
+        }
+        if (callbacks) {
+            slot.returner = null;
         }
         // closed is read after the compare-and-set that made this slot RETURNING; close() sets
         // closed before it looks at the slots and waits for RETURNING ones. So either this read
@@ -669,9 +676,11 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     }
 
     /**
-     * Drops a slot if it is idle; waits while it is being returned (its releaser will find the
-     * pool closed or make it idle: both end soon); leaves it alone if it is lent (its holder's
-     * close will drop it) or dead.
+     * Drops a slot if it is idle; waits while another thread returns it (its releaser will find
+     * the pool closed or make it idle: both end when its reset and validation return); leaves it
+     * alone if it is lent (its holder's close will drop it), dead, or being returned by the
+     * calling thread itself (close() called from reset or validation: that give-back reads
+     * {@code closed} after the callbacks and drops the object).
      */
     private void dropIdle(ObjectSlot<T> slot) {
         while (true) {
@@ -683,7 +692,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
                     drop(slot, before);
                     return;
                 }
-            } else if (state == ObjectSlot.RETURNING) {
+            } else if (state == ObjectSlot.RETURNING && slot.returner != Thread.currentThread()) {
                 Thread.yield();
             } else {
                 return;
