@@ -412,9 +412,14 @@ public final class DirectBufferPool implements BufferPool {
         return b;
     }
 
-    /** A new slab of up to {@link SizeClasses#blocksPerSlab} blocks, as many as the budget allows. */
+    /**
+     * A new slab of up to {@link SizeClasses#blocksPerSlab} blocks, as many as the budget allows,
+     * and never more than an eighth of {@code maxBytes} (but at least one block): under a small cap,
+     * one slab that took all the room left would pin it for its class as long as one of its blocks
+     * is in use, and every other class would be exhausted with the memory idle.
+     */
     private Slab newSlab(SizeClassArena a) {
-        int want = SizeClasses.blocksPerSlab(a.blockSize);
+        int want = (int) Math.max(1, Math.min(SizeClasses.blocksPerSlab(a.blockSize), maxBytes / 8 / a.blockSize));
         for (;;) {
             long r = reserved.get();
             long room = (maxBytes - r) / a.blockSize;
