@@ -114,13 +114,13 @@ public class BufferPoolLincheckTest {
 
     @Test
     void stress() {
-        new StressOptions().iterations(3).invocationsPerIteration(60).threads(2).actorsPerThread(3)
+        new StressOptions().iterations(3).invocationsPerIteration(40).threads(2).actorsPerThread(3)
                 .actorsBefore(1).actorsAfter(1).check(getClass());
     }
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(2).invocationsPerIteration(15).threads(2).actorsPerThread(2)
+        new ModelCheckingOptions().iterations(2).invocationsPerIteration(10).threads(2).actorsPerThread(2)
                 .actorsBefore(1).actorsAfter(1).check(getClass());
     }
 

@@ -1,5 +1,6 @@
 package io.memkit.pools.internal;
 
+import io.memkit.meter.internal.Stripes;
 import io.memkit.meter.Instruments;
 import io.memkit.pools.Exhausted;
 import io.memkit.pools.LeakDetection;

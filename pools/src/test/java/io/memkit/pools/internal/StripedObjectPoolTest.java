@@ -1,5 +1,6 @@
 package io.memkit.pools.internal;
 
+import io.memkit.meter.internal.Stripes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
