@@ -27,10 +27,14 @@ class BufferPoolFuzzTest {
         }
     }
 
-    private static long blockOf(int capacity, int maxPooled) {
-        if (capacity > maxPooled) {
-            return capacity;
-        }
+    /** The bytes a lease of {@code capacity} holds: its size class's block, or dedicated memory. */
+    private static long blockOf(int capacity, int maxPooled, long maxBytes) {
+        long pooled = classBlock(capacity);
+        // pooled only up to maxPooledCapacity, and only in classes whose block fits the cap
+        return capacity <= maxPooled && pooled <= maxBytes ? pooled : capacity;
+    }
+
+    private static long classBlock(int capacity) {
         int c = Math.max(capacity, 1);
         if (c <= 256) {
             return (c + 15) / 16 * 16;
@@ -47,6 +51,7 @@ class BufferPoolFuzzTest {
     }
 
     @FuzzTest(maxDuration = "30s")
+    @org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES) // room to fuzz for real
     void operationsFollowTheModel(FuzzedDataProvider data) {
         long maxBytes = data.consumeLong(1, 96 * 1024);
         int maxPooled = data.consumeInt(0, 32 * 1024);
@@ -147,7 +152,7 @@ class BufferPoolFuzzTest {
                 BufferPoolStats s = pool.stats();
                 long inUse = 0;
                 for (Model m : live) {
-                    inUse += blockOf(m.capacity, maxPooled);
+                    inUse += blockOf(m.capacity, maxPooled, maxBytes);
                     check(m.lease.refCount() == m.refs, "refCount");
                 }
                 check(s.acquires() == acquires && s.releases() == releases && s.liveLeases() == live.size()

@@ -33,6 +33,7 @@ class ObjectPoolFuzzTest {
     }
 
     @FuzzTest(maxDuration = "30s")
+    @org.junit.jupiter.api.Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES) // room to fuzz for real
     void operationsFollowTheModel(FuzzedDataProvider data) {
         int maxTotal = data.consumeInt(1, 5);
         int maxIdle = data.consumeInt(0, maxTotal);

@@ -240,4 +240,33 @@ class ObjectPoolTest {
         Waits.join(waiter);
         assertThat(pool.stats().exhausted()).isZero();
     }
+
+    @Test
+    void outstandingAndTheLeakListenerWorkAsOnBufferPool() throws Exception {
+        List<LeakReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ObjectPool<Resource> pool = track(ObjectPool.builder(Resource::new).name("leaky-objects").maxTotal(1)
+                .whenExhausted(Exhausted.FAIL).leakDetection(LeakDetection.PARANOID).leakListener(reports::add).build());
+        try (Pooled<Resource> p = pool.acquire()) {
+            assertThat(pool.outstanding()).singleElement().satisfies(info -> {
+                assertThat(info.capacity()).isOne();
+                assertThat(info.threadName()).isEqualTo(Thread.currentThread().getName());
+            });
+        }
+        assertThat(pool.outstanding()).isEmpty();
+        io.memkit.testing.LeakyObjectHolder.acquireAndDrop(pool);
+        for (int i = 0; i < 50 && reports.isEmpty(); i++) {
+            System.gc();
+            Thread.sleep(20); // lets the reference handler enqueue; not synchronization: the loop polls
+            pool.outstanding();
+        }
+        assertThat(reports).as("no leak reported after 50 GCs").singleElement().satisfies(r -> {
+            assertThat(r.poolName()).isEqualTo("leaky-objects");
+            assertThat(r.capacity()).isOne();
+            assertThat(r.reclaimed()).isFalse();
+            assertThat(r.acquiredAt()[0].getClassName()).isEqualTo(io.memkit.testing.LeakyObjectHolder.class.getName());
+        });
+        // the leaked object's place under maxTotal is free again
+        pool.acquire().close();
+        assertThat(pool.stats().leaksDetected()).isEqualTo(1);
+    }
 }

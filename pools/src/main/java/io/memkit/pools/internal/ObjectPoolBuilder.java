@@ -35,6 +35,7 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
     private Exhausted policy = Exhausted.WAIT;
     private Duration timeout = DEFAULT_TIMEOUT;
     private LeakDetection leakDetection = LeakDetection.SAMPLED;
+    private Consumer<io.memkit.pools.LeakReport> leakListener;
 
     /**
      * Starts a builder; see {@link ObjectPool#builder(Supplier)}.
@@ -101,6 +102,12 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
     }
 
     @Override
+    public ObjectPool.Builder<T> leakListener(Consumer<io.memkit.pools.LeakReport> listener) {
+        this.leakListener = java.util.Objects.requireNonNull(listener, "listener must not be null");
+        return this;
+    }
+
+    @Override
     public ObjectPool<T> build() {
         int total = maxTotal < 0 ? Integer.MAX_VALUE : maxTotal;
         int idle;
@@ -114,7 +121,7 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
         }
         String poolName = name != null ? name : PoolDefaults.objectPoolName();
         StripedObjectPool<T> pool = new StripedObjectPool<>(poolName, factory, reset, validate, idle, total, policy,
-                timeout, leakDetection);
+                timeout, leakDetection, leakListener);
         Instruments.register(pool);
         return pool;
     }

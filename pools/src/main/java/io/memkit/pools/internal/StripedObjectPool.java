@@ -96,6 +96,8 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     private final long timeoutNanos;
     private final Duration timeout;
     private final LeakTracker tracker;
+    /** {@code null}: leaks are only logged and counted. */
+    private final Consumer<io.memkit.pools.LeakReport> leakListener;
     /** {@code false} under {@link LeakDetection#OFF}: one predictable branch per acquire. */
     private final boolean tracking;
     /**
@@ -145,10 +147,12 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
      * @param policy        what an exhausted acquire does
      * @param timeout       how long WAIT waits
      * @param leakDetection how many loans to track
+     * @param leakListener  receives leak reports, or {@code null}
      */
     StripedObjectPool(String name, Supplier<? extends T> factory, Consumer<? super T> reset,
             Predicate<? super T> validate, int maxIdle, int maxTotal, Exhausted policy, Duration timeout,
-            LeakDetection leakDetection) {
+            LeakDetection leakDetection, Consumer<io.memkit.pools.LeakReport> leakListener) {
+        this.leakListener = leakListener;
         this.name = name;
         this.factory = factory;
         this.reset = reset;
@@ -573,7 +577,19 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
             // handle may still use the object. Counted by the tracker as a leak.
             forget(slot, before);
             givePermitBack();
+            if (leakListener != null) {
+                try {
+                    leakListener.accept(new io.memkit.pools.LeakReport(name, 1, leaked.acquiredAt(), false));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "leak listener of " + describe() + " failed", e);
+                }
+            }
         }
+    }
+
+    @Override
+    public List<io.memkit.pools.LeaseInfo> outstanding() {
+        return tracker.leaseInfos();
     }
 
     /**
