@@ -114,8 +114,16 @@ public interface BufferPool extends Instrumented, AutoCloseable {
     PooledBuffer acquire(int capacity);
 
     /**
-     * A snapshot of the counters; handles leaks found since the last call first. Consistent at
-     * quiescence (see {@link BufferPoolStats}).
+     * A snapshot of the counters; handles leaks found since the last call first. Exact and
+     * balanced at quiescence (see {@link BufferPoolStats}).
+     *
+     * <p>Taken while other threads acquire and close, the fields are read one after another, not
+     * at one instant. Every snapshot still guarantees: each count ({@code acquires},
+     * {@code releases}, {@code hits}, ...) is at least its value when the call began and at most
+     * its value when it returned; every field is {@code >= 0}; {@code bytesInUse},
+     * {@code bytesIdle} and {@link BufferPoolStats#bytesQuarantined()} are each {@code >= 0} and add
+     * up to {@code bytesReserved}, which is at most {@code peakBytesReserved}, which is at most
+     * {@code maxBytes}. {@code bytesInUse} may lag leases taken or ended during the call.
      *
      * @return the counters
      */

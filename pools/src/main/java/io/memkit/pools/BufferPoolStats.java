@@ -11,7 +11,8 @@ import io.memkit.meter.Metric.Unit;
  * instant. At quiescence (no acquire or close in progress) they balance:
  * {@code acquires == releases + liveLeases}, {@code acquires == hits + misses + unpooled} and
  * {@code bytesReserved == bytesInUse + bytesIdle + quarantined bytes}, where the quarantined
- * bytes are {@code bytesReserved - bytesInUse - bytesIdle}.
+ * bytes are {@code bytesReserved - bytesInUse - bytesIdle}. Under concurrency no field is ever
+ * negative or above {@code maxBytes} (see {@link BufferPool#stats()} for what else holds).
  *
  * <p>Each value's {@link Metric} says whether it is a counter or a gauge, its unit and its meter
  * name; reports, JMX and the Micrometer binder all read it from there.

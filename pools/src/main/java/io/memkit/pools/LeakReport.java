@@ -3,8 +3,9 @@ package io.memkit.pools;
 import java.util.Objects;
 
 /**
- * A lease that was garbage-collected without being closed, as passed to the listener set with
- * {@link BufferPool.Builder#leakListener}.
+ * A lease (or an object pool's loan) that was garbage-collected without being closed, as passed to
+ * the listener set with {@link BufferPool.Builder#leakListener} or
+ * {@link ObjectPool.Builder#leakListener}.
  *
  * @param poolName   the pool's name
  * @param capacity   the capacity asked for

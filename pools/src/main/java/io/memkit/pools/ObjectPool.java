@@ -3,6 +3,7 @@ package io.memkit.pools;
 import io.memkit.meter.Instrumented;
 import io.memkit.pools.internal.ObjectPoolBuilder;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -54,6 +55,9 @@ import java.util.function.Supplier;
  * <p>Thread-safe: any thread may acquire, and any thread may close a handle another acquired.
  * Under {@link Exhausted#WAIT}, a waiting thread is woken by releases; a release racing with a
  * waiter's arrival may go unseen, and the waiter then looks again within 10 ms by itself.
+ * The defaults differ from {@link BufferPool}'s on purpose (WAIT for 30 s here, FAIL there): an
+ * object pool is exhausted only under a {@code maxTotal} the user chose to bound a resource, as
+ * with connection pools, where waiting out a burst is the expected behaviour.
  * The pool registers itself with {@link io.memkit.meter.Instruments} when built and unregisters
  * on {@link #close()}.
  *
@@ -107,13 +111,24 @@ public interface ObjectPool<T> extends Instrumented, AutoCloseable {
     ObjectPoolStats stats();
 
     /**
+     * The loans that leak detection tracks (every loan under PARANOID, a sample under SAMPLED,
+     * none under OFF), oldest first; handles leaks found so far first. The same view as
+     * {@link BufferPool#outstanding()}, with a {@link LeaseInfo#capacity()} of 1 (one object).
+     *
+     * @return a snapshot
+     */
+    List<LeaseInfo> outstanding();
+
+    /**
      * Closes the pool: idle objects are dropped (closed if they are {@link AutoCloseable}; what
      * their {@code close} throws is logged through {@link System.Logger} and not rethrown),
      * threads waiting in {@link #acquire()} fail with {@link IllegalStateException}, later
      * acquires throw it, and the pool leaves {@link io.memkit.meter.Instruments}. Objects in use
      * stay valid; each is dropped (and closed if {@link AutoCloseable}) when its holder closes it.
      * Waits for releases in progress on other threads (their reset and validation) to finish.
-     * Closing a closed pool does nothing.
+     * Called from this pool's own {@code reset} or {@code validate}, it does not wait for the
+     * release that is running it: it returns, and that release then drops its object. Closing a
+     * closed pool does nothing.
      */
     @Override
     void close();
@@ -219,6 +234,20 @@ public interface ObjectPool<T> extends Instrumented, AutoCloseable {
          * @throws NullPointerException if {@code level} is {@code null}
          */
         Builder<T> leakDetection(LeakDetection level);
+
+        /**
+         * Receives a {@link LeakReport} for each leaked loan found, on the thread that found it
+         * (one calling {@code acquire}, {@code stats}, {@code outstanding} or {@code close}), as
+         * {@link BufferPool.Builder#leakListener} does; the report's capacity is 1 and
+         * {@code reclaimed} is {@code false} (the object is dropped, never lent again, and its
+         * place under {@code maxTotal} is freed). Exceptions it throws are logged and otherwise
+         * ignored. Default: none (leaks are still logged).
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws NullPointerException if {@code listener} is {@code null}
+         */
+        Builder<T> leakListener(Consumer<LeakReport> listener);
 
         /**
          * Builds a new, empty pool (objects are created on demand) and registers it with

@@ -108,4 +108,94 @@ class BufferPoolLeakTest {
             assertThat(sampled.outstanding()).isEmpty();
         }
     }
+
+    /**
+     * Leaks one lease per attempt in a fresh pool, collects garbage, then runs {@code op}: the leak
+     * must be handled by that call alone. Bounded: 50 attempts, one GC and 20 ms for the reference
+     * handler each (the pause is not synchronization: the attempt is simply retried).
+     */
+    private void leakIsHandledBy(java.util.function.Consumer<BufferPool> op) throws InterruptedException {
+        for (int attempt = 0; attempt < 50 && reports.isEmpty(); attempt++) {
+            BufferPool pool = paranoid("leak-" + attempt);
+            try {
+                BufferPoolCaller.acquireAndDrop(pool, 2000, false);
+                System.gc();
+                Thread.sleep(20);
+                op.accept(pool);
+                if (!reports.isEmpty()) {
+                    assertThat(reports.get(0).poolName()).isEqualTo("leak-" + attempt);
+                    assertThat(reports.get(0).reclaimed()).isTrue();
+                    assertThat(pool.stats().leaksDetected()).isEqualTo(1);
+                    assertThat(pool.stats().bytesInUse()).isZero();
+                }
+            } finally {
+                pool.close();
+            }
+        }
+        assertThat(reports).as("no leak handled after 50 attempts").hasSize(1);
+    }
+
+    @Test
+    void aTrackedAcquireHandlesLeaks() throws InterruptedException {
+        leakIsHandledBy(pool -> pool.acquire(10).close());
+    }
+
+    @Test
+    void outstandingHandlesLeaks() throws InterruptedException {
+        leakIsHandledBy(pool -> {
+            List<LeaseInfo> live = pool.outstanding();
+            if (!reports.isEmpty()) {
+                assertThat(live).as("the leak was handled before the list was made").isEmpty();
+            }
+        });
+    }
+
+    @Test
+    void trimHandlesLeaksAndThenFreesTheReclaimedMemory() throws InterruptedException {
+        leakIsHandledBy(pool -> {
+            pool.trim();
+            if (!reports.isEmpty()) {
+                // the reclaimed block was idle in time for a second trim to free its slab
+                pool.trim();
+                assertThat(pool.stats().bytesReserved()).isZero();
+            }
+        });
+    }
+
+    @Test
+    void closeHandlesLeaks() throws InterruptedException {
+        leakIsHandledBy(BufferPool::close);
+    }
+
+    @Test
+    void aLeakIsLoggedAsAWarningWithTheAcquiringStack() throws InterruptedException {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("io.memkit.pools.leaks");
+        List<java.util.logging.LogRecord> records = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(handler);
+        try (BufferPool pool = paranoid("logged")) {
+            BufferPoolCaller.acquireAndDrop(pool, 100, false);
+            awaitLeak(pool);
+            assertThat(records).anySatisfy(r -> {
+                assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+                assertThat(r.getMessage()).contains("LEAK").contains("BufferPool 'logged'")
+                        .contains(BufferPoolCaller.class.getName() + ".acquireAndDrop");
+            });
+        } finally {
+            jul.removeHandler(handler);
+        }
+    }
 }

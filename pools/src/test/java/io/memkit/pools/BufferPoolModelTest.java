@@ -13,7 +13,11 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.Tuple.Tuple2;
 
-/** Random operation sequences against a plain model of leases: counters and bytes must always agree. */
+/**
+ * Random operation sequences against a plain model of leases: counters and bytes must always agree,
+ * a refusal must be justified by the memory live leases can pin, Slices must see their lease's bytes
+ * and fail once it is released, and closing the pool must leave open leases working.
+ */
 class BufferPoolModelTest {
 
     private static final int[] SIZES = {0, 1, 100, 256, 257, 1000, 4096, 5000, 20_000, 70_000};
@@ -46,20 +50,38 @@ class BufferPoolModelTest {
         return (c + step - 1) / step * step;
     }
 
+    /**
+     * The most reserved memory a live lease can keep from being freed by a trim: its whole slab (a
+     * slab is freed only when all its blocks are idle), or its dedicated memory.
+     */
+    private static long pinnedBy(long block, int capacity, int maxPooled, long maxBytes) {
+        if (capacity > maxPooled) {
+            return block;
+        }
+        long blocks = Math.max(1, Math.min(Math.min(256, 65536 / block), maxBytes / 8 / block));
+        return blocks * block;
+    }
+
     @Provide
     Arbitrary<List<Tuple2<Integer, Integer>>> operations() {
-        return Arbitraries.integers().between(0, 5).flatMap(op -> Arbitraries.integers().between(0, 40)
+        return Arbitraries.integers().between(0, 6).flatMap(op -> Arbitraries.integers().between(0, 40)
                 .map(arg -> Tuple.of(op, arg))).list().ofMinSize(1).ofMaxSize(120);
     }
 
     @Property(tries = 150)
-    void countersFollowTheModel(@ForAll("operations") List<Tuple2<Integer, Integer>> ops, @ForAll boolean tight) {
+    void countersFollowTheModel(@ForAll("operations") List<Tuple2<Integer, Integer>> ops, @ForAll boolean tight,
+            @ForAll boolean waits, @ForAll boolean tracked) {
         int maxPooled = 16 * 1024;
         // A tight cap exercises exhaustion, trimming and re-carving; there a request may be served by
         // an idle block of a larger class, so bytes in use are only bounded below by the model.
         long maxBytes = tight ? MAX_BYTES : 64L << 20;
-        try (BufferPool pool = BufferPool.builder().name("model").maxBytes(maxBytes).maxPooledCapacity(maxPooled)
-                .leakDetection(LeakDetection.OFF).build()) {
+        BufferPool.Builder builder = BufferPool.builder().name("model").maxBytes(maxBytes).maxPooledCapacity(maxPooled)
+                .leakDetection(tracked ? LeakDetection.PARANOID : LeakDetection.OFF);
+        if (waits) {
+            // single-threaded, nobody releases while it waits: a refusal after a short wait
+            builder.whenExhausted(Exhausted.WAIT).acquireTimeout(java.time.Duration.ofMillis(1));
+        }
+        try (BufferPool pool = builder.build()) {
             List<Model> live = new ArrayList<>();
             List<PooledBuffer> released = new ArrayList<>();
             long acquires = 0;
@@ -77,6 +99,13 @@ class BufferPoolModelTest {
                         try {
                             b = pool.acquire(capacity);
                         } catch (PoolExhaustedException e) {
+                            long pinned = 0;
+                            for (Model m : live) {
+                                pinned += pinnedBy(m.block, m.lease.capacity(), maxPooled, maxBytes);
+                            }
+                            assertThat(pinned + blockOf(capacity, maxPooled)).as("refused %d bytes with %d live "
+                                    + "leases pinning at most %d of %d: %s", capacity, live.size(), pinned, maxBytes,
+                                    e.getMessage()).isGreaterThan(maxBytes);
                             exhausted++;
                             break;
                         }
@@ -119,6 +148,23 @@ class BufferPoolModelTest {
                         doubles++;
                         break;
                     }
+                    case 5: {
+                        // a Slice sees its lease's bytes; a Slice of a released lease fails
+                        if (!live.isEmpty()) {
+                            Model m = live.get(arg % live.size());
+                            io.memkit.buffers.Slice slice = m.lease.slice();
+                            assertThat(slice.length()).isEqualTo(m.lease.capacity());
+                            if (slice.length() > 0) {
+                                int i = arg % slice.length();
+                                assertThat(slice.getByte(i)).isEqualTo((byte) (m.seed + i));
+                            }
+                        }
+                        if (!released.isEmpty()) {
+                            PooledBuffer stale = released.get(arg % released.size());
+                            assertThatIllegalStateException().isThrownBy(stale::slice);
+                        }
+                        break;
+                    }
                     default:
                         pool.trim();
                         break;
@@ -158,5 +204,42 @@ class BufferPoolModelTest {
             pool.trim();
             assertThat(pool.stats().bytesReserved()).isZero();
         }
+    }
+
+    @Property(tries = 50)
+    void closingThePoolKeepsOpenLeasesAndFreesTheirMemoryWhenTheyEnd(
+            @ForAll("operations") List<Tuple2<Integer, Integer>> ops) {
+        BufferPool pool = BufferPool.builder().name("model-close").maxBytes(MAX_BYTES).maxPooledCapacity(16 * 1024)
+                .leakDetection(LeakDetection.OFF).build();
+        List<Model> live = new ArrayList<>();
+        byte seed = 0;
+        for (Tuple2<Integer, Integer> op : ops) {
+            int capacity = SIZES[op.get2() % SIZES.length];
+            if (op.get1() < 4) {
+                try {
+                    PooledBuffer b = pool.acquire(capacity);
+                    seed++;
+                    for (int i = 0; i < capacity; i++) {
+                        b.byteBuffer().put(i, (byte) (seed + i));
+                    }
+                    live.add(new Model(b, blockOf(capacity, 16 * 1024), seed));
+                } catch (PoolExhaustedException full) {
+                    assertThat(live).isNotEmpty();
+                }
+            } else if (!live.isEmpty()) {
+                live.remove(op.get2() % live.size()).lease.close();
+            }
+        }
+        pool.close();
+        assertThatIllegalStateException().isThrownBy(() -> pool.acquire(10)).withMessageContaining("closed");
+        for (Model m : live) {
+            for (int i = 0; i < m.lease.capacity(); i++) {
+                assertThat(m.lease.byteBuffer().get(i)).isEqualTo((byte) (m.seed + i));
+            }
+            m.lease.close();
+        }
+        BufferPoolStats s = pool.stats();
+        assertThat(s.liveLeases()).isZero();
+        assertThat(s.bytesReserved()).as("memory of a closed pool is dropped as its leases end").isZero();
     }
 }

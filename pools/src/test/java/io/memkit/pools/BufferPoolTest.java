@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.memkit.meter.Instrumented;
 import io.memkit.meter.Instruments;
 import io.memkit.testing.BufferPoolCaller;
+import io.memkit.testing.Waits;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -277,17 +278,140 @@ class BufferPoolTest {
         BufferPool p = pool(BufferPool.builder().maxBytes(4096).maxPooledCapacity(4096).whenExhausted(Exhausted.WAIT)
                 .acquireTimeout(Duration.ofSeconds(30)).leakDetection(LeakDetection.OFF));
         PooledBuffer held = p.acquire(4096);
-        CountDownLatch started = new CountDownLatch(1);
-        CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
-            started.countDown();
+        CompletableFuture<Integer> got = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
             try (PooledBuffer b = p.acquire(4096)) {
-                return b.capacity();
+                got.complete(b.capacity());
+            } catch (Throwable t) {
+                got.completeExceptionally(t);
             }
-        });
-        started.await();
+        }, "waiter");
+        waiter.start();
+        // Released only once the waiter sleeps in its wait: a broken wake-up then fails this test.
+        Waits.untilTimedWaiting(waiter);
         held.close();
-        assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo(4096);
+        assertThat(got.get(30, TimeUnit.SECONDS)).isEqualTo(4096);
+        Waits.join(waiter);
         assertThat(p.stats().exhausted()).isZero();
+    }
+
+    @Test
+    void closeWakesWaitingAcquiresWithIllegalStateException() throws Exception {
+        BufferPool p = pool(BufferPool.builder().maxBytes(4096).maxPooledCapacity(4096).whenExhausted(Exhausted.WAIT)
+                .acquireTimeout(Duration.ofSeconds(60)).leakDetection(LeakDetection.OFF));
+        PooledBuffer held = p.acquire(4096);
+        List<CompletableFuture<Throwable>> outcomes = new ArrayList<>();
+        List<Thread> waiters = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    p.acquire(1000).close();
+                    outcome.complete(null);
+                } catch (Throwable e) {
+                    outcome.complete(e);
+                }
+            }, "waiter-" + i);
+            t.start();
+            outcomes.add(outcome);
+            waiters.add(t);
+        }
+        for (Thread t : waiters) {
+            Waits.untilTimedWaiting(t);
+        }
+        long t0 = System.nanoTime();
+        p.close();
+        for (CompletableFuture<Throwable> outcome : outcomes) {
+            assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
+        }
+        // woken by the close, not by the 60 s timeout
+        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(30));
+        for (Thread t : waiters) {
+            Waits.join(t);
+        }
+        held.close();
+    }
+
+    @Test
+    void statsNeverReportANegativeFieldOrOneAboveMaxBytesUnderConcurrency() throws Exception {
+        // Two threads take and return the only block on whichever stripe they run; a third reads
+        // stats(): the sums over stripes are not read at one instant, the snapshot must still hold.
+        BufferPool p = pool(BufferPool.builder().maxBytes(4096).maxPooledCapacity(4096).whenExhausted(Exhausted.WAIT)
+                .acquireTimeout(Duration.ofSeconds(30)).leakDetection(LeakDetection.OFF));
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable work = () -> {
+            try {
+                while (!stop.get()) {
+                    try (PooledBuffer b = p.acquire(4096)) {
+                        b.refCount();
+                    }
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        };
+        // Workers on two different stripes, so that the block moves between stripes (taken from
+        // one stripe's cache, returned to the other's): that is what makes a racy sum negative.
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; workers.size() < 2 && i < 1000; i++) {
+            Thread t = new Thread(work, "worker-" + i);
+            int stripe = io.memkit.meter.internal.Stripes.index(t.getId(), io.memkit.meter.internal.Stripes.MASK);
+            if (workers.isEmpty() || stripe != io.memkit.meter.internal.Stripes.index(workers.get(0).getId(),
+                    io.memkit.meter.internal.Stripes.MASK)) {
+                workers.add(t);
+            }
+        }
+        workers.forEach(Thread::start);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            int snapshots = 0;
+            while (snapshots < 300_000 && System.nanoTime() < deadline) {
+                BufferPoolStats s = p.stats();
+                snapshots++;
+                long[] fields = {s.acquires(), s.releases(), s.hits(), s.misses(), s.unpooled(), s.bytesInUse(),
+                    s.bytesIdle(), s.bytesReserved(), s.peakBytesReserved(), s.exhausted(), s.leaksDetected(),
+                    s.doubleReleases(), s.liveLeases(), s.bytesQuarantined()};
+                for (long f : fields) {
+                    assertThat(f).as("snapshot %d: %s", snapshots, s).isNotNegative();
+                }
+                for (long f : new long[] {s.bytesInUse(), s.bytesIdle(), s.bytesReserved(), s.peakBytesReserved(),
+                    s.bytesQuarantined()}) {
+                    assertThat(f).as("snapshot %d: %s", snapshots, s).isLessThanOrEqualTo(4096);
+                }
+                assertThat(s.bytesReserved()).as("%s", s).isLessThanOrEqualTo(s.peakBytesReserved());
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : workers) {
+                Waits.join(t);
+            }
+        }
+        assertThat(failure.get()).isNull();
+        BufferPoolStats end = p.stats();
+        assertThat(end.liveLeases()).isZero();
+        assertThat(end.bytesInUse()).isZero();
+    }
+
+    @Test
+    void aLeaseHasAtMostTheRetainLimitOfOwners() {
+        BufferPool p = pool();
+        try (PooledBuffer b = p.acquire(64)) {
+            int limit = (1 << 24) - 1;
+            for (int i = 1; i < limit; i++) {
+                b.retain();
+            }
+            assertThat(b.refCount()).isEqualTo(limit);
+            assertThatIllegalStateException().isThrownBy(b::retain).withMessageContaining("maximum of " + limit);
+            assertThat(b.refCount()).isEqualTo(limit);
+            for (int i = 1; i < limit; i++) {
+                b.close();
+            }
+            assertThat(b.refCount()).isOne();
+            assertThat(b.isReleased()).isFalse();
+        }
+        assertThat(p.stats().liveLeases()).isZero();
     }
 
     @Test

@@ -17,6 +17,15 @@ import java.lang.invoke.VarHandle;
  */
 final class Block {
 
+    /** {@link #retain} and {@link #close}: the lease with that stamp had already ended; nothing changed. */
+    static final int ENDED = -1;
+    /** {@link #retain}: the owner was added. {@link #close}: an owner was removed, others remain. */
+    static final int DONE = 0;
+    /** {@link #retain}: the lease already has {@link #REF_MASK} owners; nothing changed. */
+    static final int AT_OWNER_LIMIT = 1;
+    /** {@link #close}: that was the last owner; the block is now the caller's to give back. */
+    static final int LAST_OWNER = 2;
+
     static final int REF_BITS = 24;
     static final long REF_MASK = (1L << REF_BITS) - 1;
     static final VarHandle STATE;
@@ -84,20 +93,19 @@ final class Block {
      * Adds an owner to the lease with this stamp.
      *
      * @param stamp the lease's stamp
-     * @return {@code 0} on success, {@code -1} if the lease was released, {@code 1} if it has the
-     *         maximum number of owners
+     * @return {@link #DONE}, {@link #ENDED} or {@link #AT_OWNER_LIMIT}
      */
     int retain(long stamp) {
         for (;;) {
             long st = state;
             if (st >>> REF_BITS != stamp) {
-                return -1;
+                return ENDED;
             }
             if ((st & REF_MASK) == REF_MASK) {
-                return 1;
+                return AT_OWNER_LIMIT;
             }
             if (STATE.compareAndSet(this, st, st + 1)) {
-                return 0;
+                return DONE;
             }
         }
     }
@@ -106,14 +114,12 @@ final class Block {
      * Removes an owner of the lease with this stamp.
      *
      * @param stamp the lease's stamp
-     * @return {@code 1} if that was the last owner (the block is now the caller's to return),
-     *         {@code 0} if owners remain, {@code -1} if the lease was already released (nothing
-     *         changed)
+     * @return {@link #LAST_OWNER}, {@link #DONE} (owners remain) or {@link #ENDED}
      */
     int close(long stamp) {
         long live = (stamp << REF_BITS) | 1;
         if (STATE.compareAndSet(this, live, (stamp + 1) << REF_BITS)) {
-            return 1;
+            return LAST_OWNER;
         }
         return closeContended(stamp);
     }
@@ -122,12 +128,12 @@ final class Block {
         for (;;) {
             long st = state;
             if (st >>> REF_BITS != stamp) {
-                return -1;
+                return ENDED;
             }
             long refs = st & REF_MASK;
             long next = refs == 1 ? (stamp + 1) << REF_BITS : st - 1;
             if (STATE.compareAndSet(this, st, next)) {
-                return refs == 1 ? 1 : 0;
+                return refs == 1 ? LAST_OWNER : DONE;
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.memkit.pools.internal;
 
 import io.memkit.meter.Instruments;
+import io.memkit.meter.internal.StripedCounters;
 import io.memkit.pools.BufferPool;
 import io.memkit.pools.BufferPoolStats;
 import io.memkit.pools.Exhausted;
@@ -13,31 +14,30 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The {@link BufferPool} implementation: striped magazines over per-class depots and slabs.
+ * The {@link BufferPool} implementation: the policy over a {@link MagazineCache} (the hit path), a
+ * {@link SizeClassArena} per size class (depot, free list, slabs), a {@link MemoryBudget} (the cap)
+ * and a {@link LeakTracker}.
  *
- * <p>Layers, fastest first: the caller's {@link Stripe} (a magazine per size class under one CAS
- * guard: the hit path), the class's depot of full magazines (lock-free), the class's
- * {@link SizeClassArena} (free list and slab carving under a lock), then making room by trimming
- * idle slabs of all classes, then the exhaustion policy.
+ * <p>An acquire tries, in order: the caller's stripe of the cache; the stripe refilled from the
+ * class's depot; the arena's idle blocks; a new block carved from a slab; at the cap, the other
+ * stripes' idle blocks; a trim (wholly idle slabs of every class give their bytes back) and a new
+ * carve; an idle block of a larger class; then the exhaustion policy. Requests above the pooled
+ * limit get dedicated memory of exactly their size.
  *
- * <p>Accounting: {@code reserved} (slabs and dedicated buffers the pool holds) changes only on cold
- * paths; bytes in use and the hit/release counts live in the stripes (hot) and in atomic counters
- * (cold paths); quarantined bytes are blocks of leaked leases whose raw view escaped.
+ * <p>Counting: the cache counts what it serves per stripe under the guard it holds anyway; every
+ * other path counts in one {@link StripedCounters}; {@link #stats()} sums both and clamps the byte
+ * counts into what can be true at one instant (see {@link BufferPool#stats()}).
  */
 public final class DirectBufferPool implements BufferPool {
 
@@ -46,27 +46,26 @@ public final class DirectBufferPool implements BufferPool {
     /** The default largest pooled request: 1 MiB. */
     public static final int DEFAULT_MAX_POOLED_CAPACITY = 1 << 20;
     /** The default wait under {@link Exhausted#WAIT}. */
-    public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_ACQUIRE_TIMEOUT = PoolDefaults.BUFFER_ACQUIRE_TIMEOUT;
 
     private static final System.Logger LOG = System.getLogger("io.memkit.pools");
-    private static final AtomicInteger POOL_IDS = new AtomicInteger();
     private static final VarHandle ARENAS = MethodHandles.arrayElementVarHandle(SizeClassArena[].class);
-    private static final MethodHandle TRACK;
-    private static final MethodHandle LEASE_ENDED;
+    private static final MethodHandle TRACK = OutOfLine.method(MethodHandles.lookup(), "track",
+            MethodType.methodType(LeakAnchor.class, Block.class, long.class, int.class));
+    private static final MethodHandle LEASE_ENDED = OutOfLine.method(MethodHandles.lookup(), "leaseEnded",
+            MethodType.methodType(void.class, Block.class, LeaseOwner.class, LeakAnchor.class));
 
-    static {
-        try {
-            TRACK = MethodHandles.lookup().findVirtual(DirectBufferPool.class, "track",
-                    MethodType.methodType(LeakAnchor.class, Block.class, long.class, int.class));
-            LEASE_ENDED = MethodHandles.lookup().findVirtual(DirectBufferPool.class, "leaseEnded",
-                    MethodType.methodType(void.class, Block.class, LeaseOwner.class, LeakAnchor.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Counters of the paths past the cache, in {@link #cold}. */
+    private static final int HITS = 0;
+    private static final int MISSES = 1;
+    private static final int UNPOOLED = 2;
+    private static final int RELEASES = 3;
+    private static final int IN_USE = 4;
+    private static final int EXHAUSTED = 5;
+    private static final int DOUBLE_RELEASES = 6;
+    private static final int QUARANTINED = 7;
 
     private final String name;
-    private final long maxBytes;
     private final int maxPooledCapacity;
     /** Requests in {@code [0, pooledLimit]} use size classes; -1 if none fits maxBytes. */
     private final int pooledLimit;
@@ -78,42 +77,26 @@ public final class DirectBufferPool implements BufferPool {
     private final LeakTracker tracker;
     /** False under LeakDetection.OFF: the acquire path then skips the tracker entirely. */
     private final boolean tracking;
-    /**
-     * {@link #track} as a handle in an instance field, which C2 does not treat as a constant, so
-     * it cannot inline the call: the tracked path (stack capture, tracker set) never bloats the
-     * compiled acquire (see {@link #acquireSlow}). One indirect call per tracked acquire.
-     */
+    /** {@link #track} out of line (see {@link OutOfLine}): the tracked path never bloats acquire. */
     private final MethodHandle trackOutOfLine = TRACK;
     /**
-     * {@link #leaseEnded} behind a handle C2 cannot inline (as {@link #trackOutOfLine}), so that
-     * {@code Lease.close()} compiles to a few instructions of its own. C2 inlines a call site it has
-     * never seen run, such as the exceptional exit of a try-with-resources, only if the callee's
-     * own compiled code is small (under {@code InlineSmallCode / 4}); otherwise the handle is the
-     * receiver of a real call there and escapes (JDK 17 to 21). One indirect call per release.
+     * {@link #leaseEnded} out of line (see {@link OutOfLine}), so that {@code Lease.close()}
+     * compiles to a few instructions of its own: C2 inlines a call site it has never seen run, such
+     * as the exceptional exit of a try-with-resources, only if the callee's compiled code is small.
      */
     private final MethodHandle leaseEndedOutOfLine = LEASE_ENDED;
-    private final Stripe[] stripes;
+    private final MemoryBudget budget;
+    private final MagazineCache cache;
     /** Per size class, made on first use. */
     private final SizeClassArena[] arenas;
+    private final StripedCounters cold = new StripedCounters(8);
     private final ReleaseSignal releaseSignal = new ReleaseSignal();
     /** Serializes trim and close. */
     private final ReentrantLock maintenance = new ReentrantLock();
     private volatile boolean closed;
 
-    private final AtomicLong reserved = new AtomicLong();
-    private final AtomicLong peakReserved = new AtomicLong();
-    private final AtomicLong quarantined = new AtomicLong();
-    private final AtomicLong coldHits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
-    private final AtomicLong unpooled = new AtomicLong();
-    private final AtomicLong coldReleases = new AtomicLong();
-    private final AtomicLong coldInUse = new AtomicLong();
-    private final AtomicLong exhaustedCount = new AtomicLong();
-    private final AtomicLong doubleReleases = new AtomicLong();
-
     private DirectBufferPool(Builder b, boolean shared) {
-        this.name = b.name != null ? b.name : "BufferPool-" + POOL_IDS.incrementAndGet();
-        this.maxBytes = b.maxBytes;
+        this.name = b.name != null ? b.name : PoolDefaults.bufferPoolName();
         this.maxPooledCapacity = b.maxPooledCapacity;
         this.pooledLimit = pooledLimit(b.maxPooledCapacity, b.maxBytes);
         this.whenExhausted = b.whenExhausted;
@@ -123,11 +106,9 @@ public final class DirectBufferPool implements BufferPool {
         this.tracker = new LeakTracker("BufferPool '" + name + "'", b.leakDetection, this::onLeak);
         this.tracking = b.leakDetection != LeakDetection.OFF;
         int classes = pooledLimit < 0 ? 0 : SizeClasses.classOf(pooledLimit) + 1;
+        this.budget = new MemoryBudget(b.maxBytes);
         this.arenas = new SizeClassArena[classes];
-        this.stripes = new Stripe[Stripes.COUNT];
-        for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new Stripe(classes);
-        }
+        this.cache = new MagazineCache(classes);
     }
 
     /**
@@ -158,7 +139,7 @@ public final class DirectBufferPool implements BufferPool {
 
     @Override
     public PooledBuffer acquire(int capacity) {
-        Block b = capacity >= 0 && capacity <= pooledLimit ? popCached(SizeClasses.classOf(capacity)) : null;
+        Block b = capacity >= 0 && capacity <= pooledLimit ? cache.pop(SizeClasses.classOf(capacity)) : null;
         if (b == null) {
             b = acquireSlow(capacity, true);
         }
@@ -167,68 +148,6 @@ public final class DirectBufferPool implements BufferPool {
         // reaches the tracker, so escape analysis can still remove it.
         LeakAnchor anchor = tracking && tracker.sample() ? trackOutOfLine(b, stamp, capacity) : null;
         return new Lease(b, stamp, capacity, anchor);
-    }
-
-    /**
-     * The hit path: a block from the caller's stripe, or null (empty, guard busy, or closed). Refills
-     * from the depot happen in {@link #acquireSlow}, so that this method, inlined into
-     * {@link #acquire(int)}, stays small (see acquireSlow).
-     */
-    private Block popCached(int sizeClass) {
-        Stripe s = stripes[Stripes.current()];
-        if (!s.tryLock()) {
-            return null;
-        }
-        Block b = null;
-        Magazine m = s.magazines[sizeClass];
-        int n;
-        if (m != null && (n = m.count) > 0 && !closed) {
-            b = m.blocks[--n];
-            m.count = n;
-            s.hits++;
-            s.inUseBytes += b.blockSize;
-        }
-        s.unlock();
-        return b;
-    }
-
-    /** The caller's stripe again, refilled from the depot when its magazine is empty. */
-    private Block popRefilled(int sizeClass) {
-        Stripe s = stripes[Stripes.current()];
-        if (!s.tryLock()) {
-            return null;
-        }
-        Block b = null;
-        Magazine m = s.magazines[sizeClass];
-        if (m != null && !closed) {
-            int n = m.count;
-            if (n == 0) {
-                n = refill(m, sizeClass);
-            }
-            if (n > 0) {
-                b = m.blocks[--n];
-                m.count = n;
-                s.hits++;
-                s.inUseBytes += b.blockSize;
-            }
-        }
-        s.unlock();
-        return b;
-    }
-
-    /** Under the stripe's guard: moves a full magazine from the depot into an empty one. */
-    private int refill(Magazine m, int sizeClass) {
-        SizeClassArena a = arenas[sizeClass];
-        Block[] full = a == null ? null : a.depot.poll();
-        if (full == null) {
-            return 0;
-        }
-        int n = full.length;
-        System.arraycopy(full, 0, m.blocks, 0, n);
-        Arrays.fill(full, null);
-        a.empties.offer(full);
-        m.count = n;
-        return n;
     }
 
     /**
@@ -250,8 +169,8 @@ public final class DirectBufferPool implements BufferPool {
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity must be >= 0: " + capacity);
         }
-        if (capacity > maxBytes) {
-            throw new IllegalArgumentException("capacity " + capacity + " exceeds maxBytes " + maxBytes
+        if (capacity > budget.max()) {
+            throw new IllegalArgumentException("capacity " + capacity + " exceeds maxBytes " + budget.max()
                     + " of BufferPool '" + name + "'");
         }
         ensureOpen();
@@ -259,21 +178,21 @@ public final class DirectBufferPool implements BufferPool {
         Block b;
         if (sizeClass >= 0) {
             SizeClassArena a = arena(sizeClass);
-            b = popRefilled(sizeClass);
+            b = cache.popRefilled(a);
             if (b == null) {
-                b = takeOrCarve(a);
+                b = takeOrCarve(a, capacity);
             }
             if (b == null) {
                 // At the cap. Other stripes' idle blocks first (not before: stealing one block at a
                 // time from the stripe a releasing thread fills would bounce its cache line on every
                 // acquire, where the depot moves whole magazines).
-                b = popAnyStripe(sizeClass);
+                b = cache.popAnyStripe(sizeClass);
             }
             if (b == null) {
                 // Make room: idle blocks of this class parked in stripes come back to the free list,
                 // and wholly idle slabs of every class give their bytes back to the budget.
                 trimForRoom();
-                b = takeOrCarve(a);
+                b = takeOrCarve(a, capacity);
                 if (b == null) {
                     b = takeLarger(sizeClass);
                 }
@@ -301,18 +220,48 @@ public final class DirectBufferPool implements BufferPool {
             waited = interrupted != null ? " (interrupted while waiting)"
                     : " after waiting " + Duration.ofNanos(timeoutNanos);
         }
-        exhaustedCount.incrementAndGet();
+        cold.add(EXHAUSTED, 1);
         BufferPoolStats s = stats();
         String block = sizeClass >= 0 ? " (block " + SizeClasses.blockSize(sizeClass) + ")" : " (dedicated)";
         PoolExhaustedException ex = new PoolExhaustedException("BufferPool '" + name + "' exhausted" + waited
-                + ": cannot acquire " + capacity + " bytes" + block + " within maxBytes " + maxBytes + "; in use "
-                + s.bytesInUse() + ", idle " + s.bytesIdle() + ", quarantined " + s.bytesQuarantined()
+                + ": cannot acquire " + capacity + " bytes" + block + " within maxBytes " + budget.max()
+                + "; in use " + s.bytesInUse() + ", idle " + s.bytesIdle() + ", quarantined " + s.bytesQuarantined()
                 + ", live leases " + s.liveLeases());
         if (interrupted != null) {
             Thread.currentThread().interrupt();
             ex.initCause(interrupted);
         }
         throw ex;
+    }
+
+    /** The arena's idle blocks, else a new block: counted as a hit or a miss. */
+    private Block takeOrCarve(SizeClassArena a, int capacity) {
+        Block b = a.takeIdle();
+        if (b != null) {
+            cold.add(HITS, 1);
+        } else {
+            try {
+                b = a.carve(slabBlocks(a.blockSize));
+            } catch (OutOfMemoryError e) {
+                throw refused(e, (long) slabBlocks(a.blockSize) * a.blockSize, capacity);
+            }
+            if (b == null) {
+                return null;
+            }
+            cold.add(MISSES, 1);
+        }
+        cold.add(IN_USE, b.blockSize);
+        return b;
+    }
+
+    /**
+     * Blocks per new slab: {@link SizeClasses#blocksPerSlab}, but never more than an eighth of
+     * {@code maxBytes} (at least one block): under a small cap, one slab that took all the room left
+     * would pin it for its class as long as one of its blocks is in use, and every other class would
+     * be exhausted with the memory idle.
+     */
+    private int slabBlocks(int blockSize) {
+        return (int) Math.max(1, Math.min(SizeClasses.blocksPerSlab(blockSize), budget.max() / 8 / blockSize));
     }
 
     /**
@@ -322,172 +271,68 @@ public final class DirectBufferPool implements BufferPool {
     private Block takeLarger(int sizeClass) {
         for (int c = sizeClass + 1; c < arenas.length; c++) {
             SizeClassArena a = arenas[c];
-            if (a == null) {
-                continue;
-            }
-            a.lock.lock();
-            try {
-                ensureOpen();
-                Block b = a.free.pollLast();
-                if (b != null) {
-                    coldHits.incrementAndGet();
-                    coldInUse.addAndGet(b.blockSize);
-                    return b;
-                }
-            } finally {
-                a.lock.unlock();
-            }
-        }
-        return null;
-    }
-
-    /** Tries every stripe once, the caller's first (tryLock only): idle memory before new memory. */
-    private Block popAnyStripe(int sizeClass) {
-        int mine = Stripes.current();
-        for (int i = 0; i < stripes.length; i++) {
-            Stripe s = stripes[(mine + i) & (stripes.length - 1)];
-            Magazine m = s.magazines[sizeClass];
-            if (m == null || m.count == 0 || !s.tryLock()) {
-                continue;
-            }
-            Block b = null;
-            if (m.count > 0 && !closed) {
-                b = m.blocks[--m.count];
-                s.hits++;
-                s.inUseBytes += b.blockSize;
-            }
-            s.unlock();
+            Block b = a == null ? null : a.takeIdle();
             if (b != null) {
+                cold.add(HITS, 1);
+                cold.add(IN_USE, b.blockSize);
                 return b;
             }
         }
         return null;
     }
 
-    private Block takeOrCarve(SizeClassArena a) {
-        a.lock.lock();
-        try {
-            ensureOpen();
-            Block b = a.free.pollLast();
-            if (b != null) {
-                coldHits.incrementAndGet();
-            } else {
-                Block[] full = a.depot.poll();
-                if (full != null) {
-                    for (int i = 1; i < full.length; i++) {
-                        a.free.addLast(full[i]);
-                    }
-                    b = full[0];
-                    Arrays.fill(full, null);
-                    a.empties.offer(full);
-                    coldHits.incrementAndGet();
-                } else {
-                    b = carve(a);
-                    if (b == null) {
-                        return null;
-                    }
-                    misses.incrementAndGet();
-                }
-            }
-            coldInUse.addAndGet(b.blockSize);
-            return b;
-        } finally {
-            a.lock.unlock();
-        }
-    }
-
-    /** Under the arena's lock: a new block from the current slab or a new slab, or null. */
-    private Block carve(SizeClassArena a) {
-        Slab s = a.current;
-        if (s == null || s.carved == s.blockCount) {
-            s = newSlab(a);
-            if (s == null) {
-                return null;
-            }
-            a.current = s;
-            a.slabs.add(s);
-        }
-        Block b = new Block(this, s, s.carved * a.blockSize);
-        s.carved++;
-        return b;
-    }
-
-    /** A new slab of up to {@link SizeClasses#blocksPerSlab} blocks, as many as the budget allows. */
-    private Slab newSlab(SizeClassArena a) {
-        int want = SizeClasses.blocksPerSlab(a.blockSize);
-        for (;;) {
-            long r = reserved.get();
-            long room = (maxBytes - r) / a.blockSize;
-            if (room < 1) {
-                return null;
-            }
-            int blocks = (int) Math.min(want, room);
-            long bytes = (long) blocks * a.blockSize;
-            if (reserved.compareAndSet(r, r + bytes)) {
-                notePeak(r + bytes);
-                return new Slab(allocate(bytes, a.blockSize), a.sizeClass, a.blockSize, blocks);
-            }
-        }
-    }
-
     private Block reserveDedicated(int capacity) {
-        if (!reserve(capacity)) {
+        if (!budget.tryReserve(capacity)) {
             return null;
         }
-        Slab s = new Slab(allocate(capacity, capacity), -1, capacity, 1);
+        Slab s;
+        try {
+            s = new Slab(budget.allocate(capacity), -1, capacity, 1);
+        } catch (OutOfMemoryError e) {
+            throw refused(e, capacity, capacity);
+        }
         s.carved = 1;
-        unpooled.incrementAndGet();
-        coldInUse.addAndGet(capacity);
+        cold.add(UNPOOLED, 1);
+        cold.add(IN_USE, capacity);
         return new Block(this, s, 0);
     }
 
-    /** Reserves bytes within maxBytes. */
-    private boolean reserve(long bytes) {
-        for (;;) {
-            long r = reserved.get();
-            if (r + bytes > maxBytes) {
-                return false;
-            }
-            if (reserved.compareAndSet(r, r + bytes)) {
-                notePeak(r + bytes);
-                return true;
-            }
-        }
+    /** The JVM refused direct memory the budget allowed (the reservation is already given back). */
+    private PoolExhaustedException refused(OutOfMemoryError e, long bytes, int request) {
+        cold.add(EXHAUSTED, 1);
+        PoolExhaustedException ex = new PoolExhaustedException("BufferPool '" + name + "': cannot acquire "
+                + request + " bytes: the JVM refused " + bytes + " bytes of direct memory (raise "
+                + "-XX:MaxDirectMemorySize or lower maxBytes " + budget.max() + "): " + e.getMessage());
+        ex.initCause(e);
+        return ex;
     }
 
-    private void notePeak(long value) {
-        long p;
-        while ((p = peakReserved.get()) < value && !peakReserved.compareAndSet(p, value)) {
-            Thread.onSpinWait();
-        }
-    }
-
-    /** allocateDirect of reserved bytes; gives them back and fails the acquire if the JVM refuses. */
-    private ByteBuffer allocate(long bytes, int request) {
-        try {
-            return ByteBuffer.allocateDirect((int) bytes);
-        } catch (OutOfMemoryError e) {
-            reserved.addAndGet(-bytes);
-            exhaustedCount.incrementAndGet();
-            PoolExhaustedException ex = new PoolExhaustedException("BufferPool '" + name + "': cannot acquire "
-                    + request + " bytes: the JVM refused " + bytes + " bytes of direct memory (raise "
-                    + "-XX:MaxDirectMemorySize or lower maxBytes " + maxBytes + "): " + e.getMessage());
-            ex.initCause(e);
-            throw ex;
-        }
-    }
-
-    private void ensureOpen() {
+    /**
+     * Throws if the pool is closed; the arenas call it under their lock, so that no slab is carved
+     * after close has swept them.
+     *
+     * @throws IllegalStateException if closed
+     */
+    void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("BufferPool '" + name + "' is closed");
         }
+    }
+
+    /**
+     * Whether {@link #close()} has started.
+     *
+     * @return {@code true} once closed
+     */
+    boolean isClosed() {
+        return closed;
     }
 
     private SizeClassArena arena(int sizeClass) {
         SizeClassArena a = arenas[sizeClass];
         if (a == null) {
             // Plain read is enough: the arena's fields are final, so a racing reader sees them set.
-            SizeClassArena made = new SizeClassArena(sizeClass);
+            SizeClassArena made = new SizeClassArena(sizeClass, this, budget);
             a = (SizeClassArena) ARENAS.compareAndExchange(arenas, sizeClass, null, made);
             if (a == null) {
                 a = made;
@@ -501,142 +346,15 @@ public final class DirectBufferPool implements BufferPool {
     /** Called by a lease's last close (or leak handling) after the block's state moved on. */
     void release(Block b) {
         if (b.sizeClass < 0) {
-            releaseDedicated(b);
-        } else if (!pushCached(b)) {
-            releaseSlow(b);
+            cold.add(RELEASES, 1);
+            cold.add(IN_USE, -b.blockSize);
+            budget.release(b.slab.bytes);
+        } else if (!cache.push(b, arenas[b.sizeClass]) && (closed || !cache.pushOtherStripes(b))) {
+            cold.add(RELEASES, 1);
+            cold.add(IN_USE, -b.blockSize);
+            arenas[b.sizeClass].giveBack(b);
         }
         releaseSignal.signal();
-    }
-
-    /** The fast release: into the caller's stripe. False if its guard is busy or the pool closed. */
-    private boolean pushCached(Block b) {
-        Stripe s = stripes[Stripes.current()];
-        if (!s.tryLock()) {
-            return false;
-        }
-        if (closed) {
-            s.unlock();
-            return false;
-        }
-        int sizeClass = b.sizeClass;
-        Magazine m = s.magazines[sizeClass];
-        if (m == null) {
-            m = newMagazine(s, sizeClass);
-        }
-        Block[] spilled = null;
-        int n = m.count;
-        if (n == m.blocks.length) {
-            spilled = spill(m, sizeClass);
-            n = m.count;
-        }
-        m.blocks[n] = b;
-        m.count = n + 1;
-        s.releases++;
-        s.inUseBytes -= b.blockSize;
-        s.unlock();
-        if (spilled != null) {
-            takeBack(arenas[sizeClass], spilled);
-        }
-        return true;
-    }
-
-    private Magazine newMagazine(Stripe s, int sizeClass) {
-        Magazine m = new Magazine(SizeClasses.magazineHalf(SizeClasses.blockSize(sizeClass)));
-        s.magazines[sizeClass] = m;
-        return m;
-    }
-
-    /**
-     * Under the stripe's guard: moves the top half of a full magazine to the depot.
-     *
-     * @return the moved blocks if the depot was full (the caller puts them in the arena after
-     *         giving the guard back), else null
-     */
-    private Block[] spill(Magazine m, int sizeClass) {
-        SizeClassArena a = arena(sizeClass);
-        int half = m.half;
-        int n = m.count;
-        Block[] out = a.empties.poll();
-        if (out == null) {
-            out = new Block[half];
-        }
-        System.arraycopy(m.blocks, n - half, out, 0, half);
-        Arrays.fill(m.blocks, n - half, n, null);
-        m.count = n - half;
-        return a.depot.offer(out) ? null : out;
-    }
-
-    /** Idle blocks that fit no magazine nor the depot go to the arena's free list. */
-    private void takeBack(SizeClassArena a, Block[] blocks) {
-        a.lock.lock();
-        try {
-            for (Block b : blocks) {
-                if (closed) {
-                    dropAfterClose(b);
-                } else {
-                    a.free.addLast(b);
-                }
-            }
-        } finally {
-            a.lock.unlock();
-        }
-        Arrays.fill(blocks, null);
-        a.empties.offer(blocks);
-    }
-
-    private void releaseSlow(Block b) {
-        if (!closed && pushOtherStripes(b)) {
-            return;
-        }
-        SizeClassArena a = arenas[b.sizeClass];
-        a.lock.lock();
-        try {
-            coldReleases.incrementAndGet();
-            coldInUse.addAndGet(-b.blockSize);
-            if (closed) {
-                dropAfterClose(b);
-            } else {
-                a.free.addLast(b);
-            }
-        } finally {
-            a.lock.unlock();
-        }
-    }
-
-    private boolean pushOtherStripes(Block b) {
-        int mine = Stripes.current();
-        for (int i = 1; i < stripes.length; i++) {
-            Stripe s = stripes[(mine + i) & (stripes.length - 1)];
-            Magazine m = s.magazines[b.sizeClass];
-            if (m == null || m.count == m.blocks.length || !s.tryLock()) {
-                continue;
-            }
-            boolean done = false;
-            if (!closed && m.count < m.blocks.length) {
-                m.blocks[m.count++] = b;
-                s.releases++;
-                s.inUseBytes -= b.blockSize;
-                done = true;
-            }
-            s.unlock();
-            if (done) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void releaseDedicated(Block b) {
-        coldReleases.incrementAndGet();
-        coldInUse.addAndGet(-b.blockSize);
-        reserved.addAndGet(-b.slab.bytes);
-    }
-
-    /** A block came back after close: its slab is dropped once all its blocks are back. */
-    private void dropAfterClose(Block b) {
-        if (b.slab.closeBalance.decrementAndGet() == 0) {
-            reserved.addAndGet(-b.slab.bytes);
-        }
     }
 
     /**
@@ -649,10 +367,8 @@ public final class DirectBufferPool implements BufferPool {
     void leaseEndedOutOfLine(Block b, LeaseOwner owner, LeakAnchor anchor) {
         try {
             leaseEndedOutOfLine.invokeExact(this, b, owner, anchor);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw OutOfLine.rethrow(e);
         }
     }
 
@@ -673,7 +389,7 @@ public final class DirectBufferPool implements BufferPool {
      * @return the exception to throw
      */
     IllegalStateException doubleRelease(int capacity) {
-        doubleReleases.incrementAndGet();
+        cold.add(DOUBLE_RELEASES, 1);
         return Lease.released("close", capacity, this);
     }
 
@@ -682,10 +398,8 @@ public final class DirectBufferPool implements BufferPool {
     private LeakAnchor trackOutOfLine(Block b, long stamp, int capacity) {
         try {
             return (LeakAnchor) trackOutOfLine.invokeExact(this, b, stamp, capacity);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw OutOfLine.rethrow(e);
         }
     }
 
@@ -706,9 +420,9 @@ public final class DirectBufferPool implements BufferPool {
         if (reclaim) {
             release(b);
         } else {
-            quarantined.addAndGet(b.blockSize);
-            coldInUse.addAndGet(-b.blockSize);
-            coldReleases.incrementAndGet();
+            cold.add(QUARANTINED, b.blockSize);
+            cold.add(IN_USE, -b.blockSize);
+            cold.add(RELEASES, 1);
         }
         if (leakListener != null) {
             try {
@@ -721,12 +435,7 @@ public final class DirectBufferPool implements BufferPool {
 
     @Override
     public List<LeaseInfo> outstanding() {
-        List<LeakTracker.Tracked> live = tracker.outstanding();
-        List<LeaseInfo> out = new ArrayList<>(live.size());
-        for (LeakTracker.Tracked t : live) {
-            out.add(new LeaseInfo(t.size(), t.age(), t.threadName(), t.acquiredAt()));
-        }
-        return Collections.unmodifiableList(out);
+        return tracker.leaseInfos();
     }
 
     // ------------------------------------------------------------------------------------ trim, close
@@ -758,6 +467,7 @@ public final class DirectBufferPool implements BufferPool {
                 return;
             }
             closed = true;
+            cache.close();
             tracker.expunge();
             sweep(true);
         } finally {
@@ -768,100 +478,23 @@ public final class DirectBufferPool implements BufferPool {
     }
 
     /**
-     * Under the maintenance lock: takes every idle block out of the stripes, depots and free lists,
-     * and drops the slabs whose carved blocks are all idle. Blocks of other slabs go back to the free
-     * lists, or, when closing, are dropped and their slabs dropped once their last lease returns.
-     * Blocks in transit between layers are not seen, which only keeps their slab: never unsafe.
+     * Under the maintenance lock: drains the cache and sweeps every arena.
      *
-     * @return bytes given back from the budget
+     * @return bytes given back to the budget
      */
     private long sweep(boolean closing) {
         int classes = arenas.length;
         List<List<Block>> idle = new ArrayList<>(classes);
         for (int c = 0; c < classes; c++) {
-            idle.add(null);
+            idle.add(new ArrayList<>());
         }
-        for (Stripe s : stripes) {
-            s.lock();
-            try {
-                for (int c = 0; c < classes; c++) {
-                    Magazine m = s.magazines[c];
-                    if (m == null || m.count == 0) {
-                        continue;
-                    }
-                    List<Block> list = listOf(idle, c);
-                    for (int i = 0; i < m.count; i++) {
-                        list.add(m.blocks[i]);
-                    }
-                    Arrays.fill(m.blocks, null);
-                    m.count = 0;
-                }
-            } finally {
-                s.unlock();
-            }
-        }
+        cache.drainTo(idle);
         long freed = 0;
         for (int c = 0; c < classes; c++) {
             SizeClassArena a = arenas[c];
             if (a != null) {
-                freed += sweep(a, listOf(idle, c), closing);
+                freed += a.sweep(idle.get(c), closing);
             }
-        }
-        return freed;
-    }
-
-    private static List<Block> listOf(List<List<Block>> idle, int c) {
-        List<Block> list = idle.get(c);
-        if (list == null) {
-            list = new ArrayList<>();
-            idle.set(c, list);
-        }
-        return list;
-    }
-
-    private long sweep(SizeClassArena a, List<Block> idle, boolean closing) {
-        for (Block[] full; (full = a.depot.poll()) != null; ) {
-            idle.addAll(Arrays.asList(full));
-            Arrays.fill(full, null);
-            a.empties.offer(full);
-        }
-        long freed = 0;
-        a.lock.lock();
-        try {
-            idle.addAll(a.free);
-            a.free.clear();
-            for (Block b : idle) {
-                b.slab.idleMark++;
-            }
-            for (int i = a.slabs.size() - 1; i >= 0; i--) {
-                Slab s = a.slabs.get(i);
-                boolean allIdle = s.idleMark == s.carved;
-                if (allIdle || closing) {
-                    a.slabs.remove(i);
-                    if (a.current == s) {
-                        a.current = null;
-                    }
-                }
-                if (allIdle) {
-                    reserved.addAndGet(-s.bytes);
-                    freed += s.bytes;
-                } else if (closing && s.closeBalance.addAndGet(s.carved - s.idleMark) == 0) {
-                    // Every lease out at close has returned already.
-                    reserved.addAndGet(-s.bytes);
-                    freed += s.bytes;
-                }
-            }
-            for (Block b : idle) {
-                Slab s = b.slab;
-                if (!closing && s.idleMark != s.carved) {
-                    a.free.addLast(b);
-                }
-            }
-            for (Block b : idle) {
-                b.slab.idleMark = 0;
-            }
-        } finally {
-            a.lock.unlock();
         }
         return freed;
     }
@@ -871,27 +504,25 @@ public final class DirectBufferPool implements BufferPool {
     @Override
     public BufferPoolStats stats() {
         tracker.expunge();
-        long hits = coldHits.get();
-        long releases = coldReleases.get();
-        long inUse = coldInUse.get();
-        for (Stripe s : stripes) {
-            s.lock();
-            try {
-                hits += s.hits;
-                releases += s.releases;
-                inUse += s.inUseBytes;
-            } finally {
-                s.unlock();
-            }
-        }
-        long missCount = misses.get();
-        long unpooledCount = unpooled.get();
+        long[] hot = new long[3];
+        cache.addCountsTo(hot);
+        long hits = hot[0] + cold.sum(HITS);
+        long releases = hot[1] + cold.sum(RELEASES);
+        long inUse = hot[2] + cold.sum(IN_USE);
+        long missCount = cold.sum(MISSES);
+        long unpooledCount = cold.sum(UNPOOLED);
         long acquires = hits + missCount + unpooledCount;
-        long reservedNow = reserved.get();
-        long idle = Math.max(0, reservedNow - inUse - quarantined.get());
+        long reservedNow = budget.reserved();
+        // The byte counts are read one after another while leases come and go (a lease taken on
+        // one stripe and returned on another between the reads makes the raw sum negative), so
+        // they are clamped into what can be true at one instant: 0 <= inUse <= reserved and
+        // inUse + idle + quarantined == reserved <= maxBytes.
+        inUse = Math.min(Math.max(0, inUse), reservedNow);
+        long quarantinedNow = Math.min(cold.sum(QUARANTINED), reservedNow - inUse);
+        long idle = reservedNow - inUse - quarantinedNow;
         return new BufferPoolStats(acquires, releases, hits, missCount, unpooledCount, inUse, idle, reservedNow,
-                peakReserved.get(), exhaustedCount.get(), tracker.leaks(), doubleReleases.get(),
-                Math.max(0, acquires - releases));
+                Math.max(budget.peak(), reservedNow), cold.sum(EXHAUSTED), tracker.leaks(),
+                cold.sum(DOUBLE_RELEASES), Math.max(0, acquires - releases));
     }
 
     @Override
@@ -931,7 +562,7 @@ public final class DirectBufferPool implements BufferPool {
      * @return maxBytes
      */
     public long maxBytes() {
-        return maxBytes;
+        return budget.max();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.memkit.pools.internal;
 
+import io.memkit.meter.internal.Stripes;
 import io.memkit.pools.LeakDetection;
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
@@ -180,6 +181,21 @@ public final class LeakTracker {
         List<Tracked> snapshot = new ArrayList<>(live);
         snapshot.sort((a, b) -> Long.compare(a.acquiredNanos, b.acquiredNanos));
         return snapshot;
+    }
+
+    /**
+     * The tracked handles still out, oldest first, as the pools' public {@code outstanding()}
+     * reports them; handles leaks found so far first.
+     *
+     * @return an unmodifiable snapshot
+     */
+    public List<io.memkit.pools.LeaseInfo> leaseInfos() {
+        List<Tracked> live = outstanding();
+        List<io.memkit.pools.LeaseInfo> out = new ArrayList<>(live.size());
+        for (Tracked t : live) {
+            out.add(new io.memkit.pools.LeaseInfo(t.size(), t.age(), t.threadName(), t.acquiredAt()));
+        }
+        return java.util.Collections.unmodifiableList(out);
     }
 
     private void log(Tracked t) {

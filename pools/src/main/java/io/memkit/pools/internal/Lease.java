@@ -95,8 +95,8 @@ final class Lease implements PooledBuffer {
     @Override
     public PooledBuffer retain() {
         int r = block.retain(stamp);
-        if (r != 0) {
-            throw r < 0 ? released("retain") : new IllegalStateException(
+        if (r != Block.DONE) {
+            throw r == Block.ENDED ? released("retain") : new IllegalStateException(
                     describe() + " already has the maximum of " + Block.REF_MASK + " owners");
         }
         return this;
@@ -127,11 +127,11 @@ final class Lease implements PooledBuffer {
         // so that escape analysis can scalar-replace it even where the JIT keeps these calls out of line.
         Block b = block;
         int r = b.close(stamp);
-        if (r > 0) {
+        if (r == Block.LAST_OWNER) {
             // Volatile read of owner after the state CAS; owner() does the mirror image (CAS owner,
             // then read the state), so either this sees the owner or owner() sees the release.
             b.pool.leaseEndedOutOfLine(b, owner, anchor);
-        } else if (r < 0) {
+        } else if (r == Block.ENDED) {
             throw b.pool.doubleRelease(capacity);
         }
     }

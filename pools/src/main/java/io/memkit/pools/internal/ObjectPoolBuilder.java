@@ -1,12 +1,12 @@
 package io.memkit.pools.internal;
 
+import io.memkit.meter.internal.Stripes;
 import io.memkit.meter.Instruments;
 import io.memkit.pools.Exhausted;
 import io.memkit.pools.LeakDetection;
 import io.memkit.pools.ObjectPool;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -22,8 +22,7 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
 
     /** Idle objects kept per stripe by default: 16 per processor with two stripes per processor. */
     static final int DEFAULT_IDLE_PER_STRIPE = 8;
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    private static final AtomicInteger POOLS = new AtomicInteger();
+    static final Duration DEFAULT_TIMEOUT = PoolDefaults.OBJECT_ACQUIRE_TIMEOUT;
 
     private final Supplier<? extends T> factory;
     private String name;
@@ -36,6 +35,7 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
     private Exhausted policy = Exhausted.WAIT;
     private Duration timeout = DEFAULT_TIMEOUT;
     private LeakDetection leakDetection = LeakDetection.SAMPLED;
+    private Consumer<io.memkit.pools.LeakReport> leakListener;
 
     /**
      * Starts a builder; see {@link ObjectPool#builder(Supplier)}.
@@ -102,6 +102,12 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
     }
 
     @Override
+    public ObjectPool.Builder<T> leakListener(Consumer<io.memkit.pools.LeakReport> listener) {
+        this.leakListener = java.util.Objects.requireNonNull(listener, "listener must not be null");
+        return this;
+    }
+
+    @Override
     public ObjectPool<T> build() {
         int total = maxTotal < 0 ? Integer.MAX_VALUE : maxTotal;
         int idle;
@@ -113,9 +119,9 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
         } else {
             idle = maxIdle;
         }
-        String poolName = name != null ? name : "objects-" + POOLS.incrementAndGet();
+        String poolName = name != null ? name : PoolDefaults.objectPoolName();
         StripedObjectPool<T> pool = new StripedObjectPool<>(poolName, factory, reset, validate, idle, total, policy,
-                timeout, leakDetection);
+                timeout, leakDetection, leakListener);
         Instruments.register(pool);
         return pool;
     }

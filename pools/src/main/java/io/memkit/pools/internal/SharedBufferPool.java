@@ -56,11 +56,11 @@ public final class SharedBufferPool {
     static DirectBufferPool.Builder configure(DirectBufferPool.Builder b) {
         String maxBytes = System.getProperty(MAX_BYTES);
         if (maxBytes != null) {
-            b.maxBytes(parseBytes(MAX_BYTES, maxBytes, Long.MAX_VALUE));
+            b.maxBytes(parseBytes(MAX_BYTES, maxBytes, 1, Long.MAX_VALUE));
         }
         String maxPooled = System.getProperty(MAX_POOLED_CAPACITY);
         if (maxPooled != null) {
-            b.maxPooledCapacity((int) parseBytes(MAX_POOLED_CAPACITY, maxPooled, SizeClasses.MAX_CAPACITY));
+            b.maxPooledCapacity((int) parseBytes(MAX_POOLED_CAPACITY, maxPooled, 0, SizeClasses.MAX_CAPACITY));
         }
         String leaks = System.getProperty(LEAK_DETECTION);
         if (leaks != null) {
@@ -79,12 +79,13 @@ public final class SharedBufferPool {
      *
      * @param property the property, for messages
      * @param value    the text, e.g. {@code 512m}
+     * @param min      the smallest value allowed
      * @param max      the largest value allowed
      * @return the bytes
-     * @throws IllegalArgumentException if the text is not a count in {@code [1, max]} ({@code [0, max]}
-     *                                  for maxPooledCapacity)
+     * @throws IllegalArgumentException if the text is not a count in {@code [min, max]}; the message
+     *                                  names the property and the text
      */
-    static long parseBytes(String property, String value, long max) {
+    static long parseBytes(String property, String value, long min, long max) {
         String v = value.trim().toLowerCase(Locale.ROOT);
         int shift = 0;
         if (!v.isEmpty()) {
@@ -101,9 +102,9 @@ public final class SharedBufferPool {
             throw new IllegalArgumentException("system property " + property + " must be a byte count such as "
                     + "65536, 64k, 512m or 2g: '" + value + "'", e);
         }
-        if (n < 0 || n > (max >> shift)) {
-            throw new IllegalArgumentException("system property " + property + " must be between 0 and " + max
-                    + " bytes: '" + value + "'");
+        if (n < 0 || n > (max >> shift) || (n << shift) < min) {
+            throw new IllegalArgumentException("system property " + property + " must be between " + min + " and "
+                    + max + " bytes: '" + value + "'");
         }
         return n << shift;
     }

@@ -2,14 +2,23 @@ package io.memkit.pools.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jctools.queues.varhandle.MpmcVarHandleArrayQueue;
 
 /**
- * The shared layers of one size class, behind the striped magazines: the depot of full and empty
- * magazines (lock-free MPMC queues, Bonwick and Adams' depot layer), and the slabs with a free list
- * of blocks that did not fit the depot (under a {@link ReentrantLock}, never {@code synchronized}, so
- * virtual threads waiting on it unmount).
+ * The shared layers of one size class, behind the {@link MagazineCache}: the depot of full and
+ * empty magazines (lock-free MPMC queues, Bonwick and Adams' depot layer), and the slabs of the
+ * class with a free list of idle blocks that did not fit the depot. It takes idle blocks, carves
+ * new ones from slabs it reserves in the {@link MemoryBudget}, takes blocks back, and sweeps:
+ * drops the slabs whose blocks are all idle and gives their bytes back to the budget.
+ *
+ * <p>Invariants, under {@link #lock} (a {@link ReentrantLock}, never {@code synchronized}, so
+ * virtual threads waiting on it unmount): every slab the arena reserved is in {@link #slabs} until a
+ * sweep drops it; a block is idle in at most one place (a magazine, the depot, the free list); a
+ * slab's bytes go back to the budget exactly once (by a sweep if all its blocks are idle, else, once
+ * the pool is closed, when its last block comes back). Thread-safe.
  */
 final class SizeClassArena {
     /** Full magazines (arrays of {@code half} blocks) in the depot, at most. */
@@ -17,22 +26,236 @@ final class SizeClassArena {
 
     final int sizeClass;
     final int blockSize;
-    final int half;
+    private final int half;
+    private final DirectBufferPool pool;
+    private final MemoryBudget budget;
     /** Full magazines: arrays of exactly {@code half} idle blocks. */
-    final MpmcVarHandleArrayQueue<Block[]> depot = new MpmcVarHandleArrayQueue<>(DEPOT_MAGAZINES);
+    private final MpmcVarHandleArrayQueue<Block[]> depot = new MpmcVarHandleArrayQueue<>(DEPOT_MAGAZINES);
     /** Empty magazine arrays for reuse, so that moving blocks to the depot allocates nothing. */
-    final MpmcVarHandleArrayQueue<Block[]> empties = new MpmcVarHandleArrayQueue<>(DEPOT_MAGAZINES);
-    final ReentrantLock lock = new ReentrantLock();
+    private final MpmcVarHandleArrayQueue<Block[]> empties = new MpmcVarHandleArrayQueue<>(DEPOT_MAGAZINES);
+    private final ReentrantLock lock = new ReentrantLock();
     /** Idle blocks outside the magazines and depot; guarded by lock. */
-    final ArrayDeque<Block> free = new ArrayDeque<>();
+    private final ArrayDeque<Block> free = new ArrayDeque<>();
     /** Slabs of this class that the pool holds; guarded by lock. */
-    final ArrayList<Slab> slabs = new ArrayList<>();
+    private final ArrayList<Slab> slabs = new ArrayList<>();
     /** The slab blocks are carved from, or null; guarded by lock. */
-    Slab current;
+    private Slab current;
 
-    SizeClassArena(int sizeClass) {
+    SizeClassArena(int sizeClass, DirectBufferPool pool, MemoryBudget budget) {
         this.sizeClass = sizeClass;
         this.blockSize = SizeClasses.blockSize(sizeClass);
         this.half = SizeClasses.magazineHalf(blockSize);
+        this.pool = pool;
+        this.budget = budget;
+    }
+
+    // ------------------------------------------------------------------ depot (lock-free)
+
+    /**
+     * Takes a full magazine from the depot.
+     *
+     * @return an array of {@code half} idle blocks, or null
+     */
+    Block[] pollFullMagazine() {
+        return depot.poll();
+    }
+
+    /**
+     * Offers a full magazine to the depot.
+     *
+     * @param full an array of {@code half} idle blocks
+     * @return {@code false} if the depot is full (the caller keeps the blocks)
+     */
+    boolean offerFullMagazine(Block[] full) {
+        return depot.offer(full);
+    }
+
+    /**
+     * An empty magazine array to fill: a recycled one, else a new one.
+     *
+     * @return an array of {@code half} nulls
+     */
+    Block[] emptyMagazine() {
+        Block[] out = empties.poll();
+        return out != null ? out : new Block[half];
+    }
+
+    /**
+     * Keeps an emptied magazine array for reuse (dropped if there are enough).
+     *
+     * @param emptied an array of nulls
+     */
+    void recycleEmptyMagazine(Block[] emptied) {
+        empties.offer(emptied);
+    }
+
+    // ------------------------------------------------------------------ blocks (under the lock)
+
+    /**
+     * An idle block from the free list or a depot magazine (the rest of which goes to the free list).
+     *
+     * @return the block, now the caller's, or null if none is idle here
+     * @throws IllegalStateException if the pool is closed
+     */
+    Block takeIdle() {
+        lock.lock();
+        try {
+            pool.ensureOpen();
+            Block b = free.pollLast();
+            if (b == null) {
+                Block[] full = depot.poll();
+                if (full != null) {
+                    for (int i = 1; i < full.length; i++) {
+                        free.addLast(full[i]);
+                    }
+                    b = full[0];
+                    Arrays.fill(full, null);
+                    empties.offer(full);
+                }
+            }
+            return b;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A new block from the current slab, or from a new slab of up to {@code slabBlocks} blocks, as
+     * many as the budget allows.
+     *
+     * @param slabBlocks the most blocks a new slab may have, {@code >= 1}
+     * @return the block, now the caller's, or null if the budget has no room for even one block
+     * @throws IllegalStateException if the pool is closed
+     * @throws OutOfMemoryError      if the JVM refuses the memory (the reservation is given back)
+     */
+    Block carve(int slabBlocks) {
+        lock.lock();
+        try {
+            pool.ensureOpen();
+            Slab s = current;
+            if (s == null || s.carved == s.blockCount) {
+                int blocks = budget.reserveUpTo(blockSize, slabBlocks);
+                if (blocks == 0) {
+                    return null;
+                }
+                long bytes = (long) blocks * blockSize;
+                s = new Slab(budget.allocate(bytes), sizeClass, blockSize, blocks);
+                current = s;
+                slabs.add(s);
+            }
+            Block b = new Block(pool, s, s.carved * blockSize);
+            s.carved++;
+            return b;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes back a block no cache took; after close, counts it towards dropping its slab.
+     *
+     * @param b an idle block of this class
+     */
+    void giveBack(Block b) {
+        lock.lock();
+        try {
+            if (pool.isClosed()) {
+                dropAfterClose(b);
+            } else {
+                free.addLast(b);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes back the blocks of a magazine spilled while the depot was full, and keeps the array.
+     *
+     * @param blocks idle blocks of this class; emptied by this call
+     */
+    void takeBack(Block[] blocks) {
+        lock.lock();
+        try {
+            boolean closed = pool.isClosed();
+            for (Block b : blocks) {
+                if (closed) {
+                    dropAfterClose(b);
+                } else {
+                    free.addLast(b);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        Arrays.fill(blocks, null);
+        empties.offer(blocks);
+    }
+
+    /** A block came back after close: its slab is dropped once all its blocks are back. */
+    private void dropAfterClose(Block b) {
+        if (b.slab.closeBalance.decrementAndGet() == 0) {
+            budget.release(b.slab.bytes);
+        }
+    }
+
+    // ------------------------------------------------------------------ sweep
+
+    /**
+     * Under the pool's maintenance lock: gathers the depot's and free list's blocks with
+     * {@code idle} (the class's blocks drained from the caches), drops the slabs whose carved blocks
+     * are all idle and gives their bytes back. Blocks of the other slabs go back to the free list,
+     * or, when closing, are dropped and their slabs dropped once their last lease returns. Blocks in
+     * transit between layers are not seen, which only keeps their slab: never unsafe.
+     *
+     * @param idle    the class's blocks drained from the caches
+     * @param closing whether the pool is closing
+     * @return bytes given back to the budget
+     */
+    long sweep(List<Block> idle, boolean closing) {
+        for (Block[] full; (full = depot.poll()) != null; ) {
+            idle.addAll(Arrays.asList(full));
+            Arrays.fill(full, null);
+            empties.offer(full);
+        }
+        long freed = 0;
+        lock.lock();
+        try {
+            idle.addAll(free);
+            free.clear();
+            for (Block b : idle) {
+                b.slab.idleMark++;
+            }
+            for (int i = slabs.size() - 1; i >= 0; i--) {
+                Slab s = slabs.get(i);
+                boolean allIdle = s.idleMark == s.carved;
+                if (allIdle || closing) {
+                    slabs.remove(i);
+                    if (current == s) {
+                        current = null;
+                    }
+                }
+                if (allIdle) {
+                    budget.release(s.bytes);
+                    freed += s.bytes;
+                } else if (closing && s.closeBalance.addAndGet(s.carved - s.idleMark) == 0) {
+                    // Every lease out at close has returned already.
+                    budget.release(s.bytes);
+                    freed += s.bytes;
+                }
+            }
+            for (Block b : idle) {
+                Slab s = b.slab;
+                if (!closing && s.idleMark != s.carved) {
+                    free.addLast(b);
+                }
+            }
+            for (Block b : idle) {
+                b.slab.idleMark = 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return freed;
     }
 }

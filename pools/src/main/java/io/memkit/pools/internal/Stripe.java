@@ -28,13 +28,15 @@ abstract class StripeFields extends StripePadBefore {
 }
 
 /**
- * One of {@link Stripes#COUNT} independent caches of a {@code BufferPool}: a magazine per size class
- * and counters, all guarded by one CAS guard. Threads pick their stripe from their id
- * ({@link Stripes#current()}), so a few threads share each stripe and the guard is almost never
- * contended. The fast paths only {@link #tryLock()} and fall back to the shared layers when the
- * guard is held; only maintenance (trim, close, stats) spins on it, and guarded sections never block.
+ * One of {@link io.memkit.meter.internal.Stripes#COUNT} independent caches of a
+ * {@link MagazineCache}: a magazine per size class and counters, all under one CAS guard. Threads
+ * pick their stripe from their id, so a few threads share each stripe and the guard is almost never
+ * contended. The fast paths only {@link #tryGuard()} and fall back to the shared layers when the
+ * guard is held; only maintenance (trim, close, stats) spins on it ({@link #guardSpinning()}), and
+ * guarded sections never block.
  *
- * <p>Counters are plain fields updated under the guard and summed on read (DESIGN.md principle 6).
+ * <p>The counters are plain fields written only under the guard the operation holds anyway, so
+ * counting adds no atomic instruction to the hit path; they are summed on read, under each guard.
  */
 final class Stripe extends StripeFields {
     private static final VarHandle GUARD;
@@ -59,19 +61,19 @@ final class Stripe extends StripeFields {
      *
      * @return {@code true} if taken
      */
-    boolean tryLock() {
+    boolean tryGuard() {
         return guard == 0 && GUARD.compareAndSet(this, 0, 1);
     }
 
     /** Takes the guard, spinning: for maintenance only (guarded sections are short and never block). */
-    void lock() {
-        while (!tryLock()) {
+    void guardSpinning() {
+        while (!tryGuard()) {
             Thread.onSpinWait();
         }
     }
 
     /** Gives the guard back (release store: orders the guarded writes before the next holder). */
-    void unlock() {
+    void unguard() {
         GUARD.setRelease(this, 0);
     }
 }

@@ -1,5 +1,6 @@
 package io.memkit.pools.internal;
 
+import io.memkit.meter.internal.Stripes;
 import io.memkit.meter.Instruments;
 import io.memkit.pools.Exhausted;
 import io.memkit.pools.LeakDetection;
@@ -95,6 +96,8 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     private final long timeoutNanos;
     private final Duration timeout;
     private final LeakTracker tracker;
+    /** {@code null}: leaks are only logged and counted. */
+    private final Consumer<io.memkit.pools.LeakReport> leakListener;
     /** {@code false} under {@link LeakDetection#OFF}: one predictable branch per acquire. */
     private final boolean tracking;
     /**
@@ -144,10 +147,12 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
      * @param policy        what an exhausted acquire does
      * @param timeout       how long WAIT waits
      * @param leakDetection how many loans to track
+     * @param leakListener  receives leak reports, or {@code null}
      */
     StripedObjectPool(String name, Supplier<? extends T> factory, Consumer<? super T> reset,
             Predicate<? super T> validate, int maxIdle, int maxTotal, Exhausted policy, Duration timeout,
-            LeakDetection leakDetection) {
+            LeakDetection leakDetection, Consumer<io.memkit.pools.LeakReport> leakListener) {
+        this.leakListener = leakListener;
         this.name = name;
         this.factory = factory;
         this.reset = reset;
@@ -458,6 +463,11 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         Throwable failure = null;
         boolean keep = true;
         Consumer<? super T> onRelease = reset;
+        Predicate<? super T> check = validate;
+        boolean callbacks = onRelease != null || check != null;
+        if (callbacks) {
+            slot.returner = Thread.currentThread();
+        }
         if (onRelease != null) {
             try {
                 onRelease.accept(object);
@@ -466,7 +476,6 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
                 keep = false;
             }
         }
-        Predicate<? super T> check = validate;
         if (keep && check != null) {
             try {
                 keep = check.test(object);
@@ -474,6 +483,9 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
                 failure = t;
                 keep = false;
             }
+        }
+        if (callbacks) {
+            slot.returner = null;
         }
         // closed is read after the compare-and-set that made this slot RETURNING; close() sets
         // closed before it looks at the slots and waits for RETURNING ones. So either this read
@@ -565,7 +577,19 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
             // handle may still use the object. Counted by the tracker as a leak.
             forget(slot, before);
             givePermitBack();
+            if (leakListener != null) {
+                try {
+                    leakListener.accept(new io.memkit.pools.LeakReport(name, 1, leaked.acquiredAt(), false));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "leak listener of " + describe() + " failed", e);
+                }
+            }
         }
+    }
+
+    @Override
+    public List<io.memkit.pools.LeaseInfo> outstanding() {
+        return tracker.leaseInfos();
     }
 
     /**
@@ -669,9 +693,11 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     }
 
     /**
-     * Drops a slot if it is idle; waits while it is being returned (its releaser will find the
-     * pool closed or make it idle: both end soon); leaves it alone if it is lent (its holder's
-     * close will drop it) or dead.
+     * Drops a slot if it is idle; waits while another thread returns it (its releaser will find
+     * the pool closed or make it idle: both end when its reset and validation return); leaves it
+     * alone if it is lent (its holder's close will drop it), dead, or being returned by the
+     * calling thread itself (close() called from reset or validation: that give-back reads
+     * {@code closed} after the callbacks and drops the object).
      */
     private void dropIdle(ObjectSlot<T> slot) {
         while (true) {
@@ -683,7 +709,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
                     drop(slot, before);
                     return;
                 }
-            } else if (state == ObjectSlot.RETURNING) {
+            } else if (state == ObjectSlot.RETURNING && slot.returner != Thread.currentThread()) {
                 Thread.yield();
             } else {
                 return;

@@ -25,7 +25,7 @@ class BufferPoolInliningTest {
     void theHitPathStaysInlinable() {
         int freq = vmOption("FreqInlineSize", 325);
         assertThat(codeLength(DirectBufferPool.class, "acquire")).as("acquire").isLessThanOrEqualTo(freq);
-        assertThat(codeLength(DirectBufferPool.class, "popCached")).as("popCached").isLessThanOrEqualTo(freq);
+        assertThat(codeLength(MagazineCache.class, "pop")).as("MagazineCache.pop").isLessThanOrEqualTo(freq);
         // Trivial methods inline even at call sites never run (a try-with-resources' exceptional exit).
         assertThat(codeLength(Lease.class, "close")).as("Lease.close").isLessThanOrEqualTo(vmOption("MaxTrivialSize", 6));
         assertThat(codeLength(Lease.class, "end")).as("Lease.end").isLessThanOrEqualTo(freq);

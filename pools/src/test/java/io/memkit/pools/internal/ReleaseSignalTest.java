@@ -2,6 +2,7 @@ package io.memkit.pools.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.memkit.testing.Waits;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +48,7 @@ class ReleaseSignalTest {
                 throw new AssertionError(e);
             }
         });
-        while (signal.waiting() == 0) {
-            Thread.onSpinWait();
-        }
+        Waits.until("a thread waits", () -> signal.waiting() > 0);
         available.set(7);
         signal.signal();
         assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo(7);

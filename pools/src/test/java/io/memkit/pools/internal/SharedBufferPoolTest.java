@@ -20,24 +20,24 @@ class SharedBufferPoolTest {
 
     @Test
     void parsesByteCountsWithBinarySuffixes() {
-        assertThat(SharedBufferPool.parseBytes("p", "65536", Long.MAX_VALUE)).isEqualTo(65536);
-        assertThat(SharedBufferPool.parseBytes("p", " 64k ", Long.MAX_VALUE)).isEqualTo(65536);
-        assertThat(SharedBufferPool.parseBytes("p", "512M", Long.MAX_VALUE)).isEqualTo(512L << 20);
-        assertThat(SharedBufferPool.parseBytes("p", "2g", Long.MAX_VALUE)).isEqualTo(2L << 30);
-        assertThat(SharedBufferPool.parseBytes("p", "1g", 1 << 30)).isEqualTo(1 << 30);
+        assertThat(SharedBufferPool.parseBytes("p", "65536", 0, Long.MAX_VALUE)).isEqualTo(65536);
+        assertThat(SharedBufferPool.parseBytes("p", " 64k ", 0, Long.MAX_VALUE)).isEqualTo(65536);
+        assertThat(SharedBufferPool.parseBytes("p", "512M", 0, Long.MAX_VALUE)).isEqualTo(512L << 20);
+        assertThat(SharedBufferPool.parseBytes("p", "2g", 0, Long.MAX_VALUE)).isEqualTo(2L << 30);
+        assertThat(SharedBufferPool.parseBytes("p", "1g", 0, 1 << 30)).isEqualTo(1 << 30);
     }
 
     @Test
     void rejectsBadByteCountsNamingThePropertyAndValue() {
-        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "lots", 100))
+        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "lots", 0, 100))
                 .withMessageContaining("io.x").withMessageContaining("'lots'");
-        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "", 100))
+        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "", 0, 100))
                 .withMessageContaining("io.x");
-        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "-1", 100))
+        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "-1", 0, 100))
                 .withMessageContaining("'-1'");
-        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "2g", 1 << 30))
+        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "2g", 0, 1 << 30))
                 .withMessageContaining("'2g'");
-        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "9999999999g",
+        assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseBytes("io.x", "9999999999g", 0,
                 Long.MAX_VALUE)).withMessageContaining("9999999999g");
     }
 
@@ -62,11 +62,17 @@ class SharedBufferPoolTest {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> SharedBufferPool.configure(new DirectBufferPool.Builder()))
                 .withMessageContaining(SharedBufferPool.LEAK_DETECTION).withMessageContaining("'sometimes'");
-        System.setProperty(SharedBufferPool.LEAK_DETECTION, "OFF");
-        System.setProperty(SharedBufferPool.MAX_BYTES, "0");
-        assertThatIllegalArgumentException()
-                .isThrownBy(() -> SharedBufferPool.configure(new DirectBufferPool.Builder()))
-                .withMessageContaining("maxBytes");
+    }
+
+    @Test
+    void aZeroMaxBytesIsRejectedNamingTheProperty() {
+        for (String zero : new String[] {"0", "0k", " 0m "}) {
+            System.setProperty(SharedBufferPool.MAX_BYTES, zero);
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> SharedBufferPool.configure(new DirectBufferPool.Builder()))
+                    .withMessageContaining("system property " + SharedBufferPool.MAX_BYTES)
+                    .withMessageContaining("'" + zero + "'");
+        }
     }
 
     @Test

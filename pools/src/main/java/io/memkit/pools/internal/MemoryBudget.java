@@ -1,0 +1,126 @@
+package io.memkit.pools.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The direct memory a {@code BufferPool} may hold: a cap, the bytes reserved under it, and the
+ * highest reservation seen; and the one place the pool gets memory from ({@link #allocate}).
+ *
+ * <p>Invariant: {@code 0 <= reserved() <= max()} at every instant, and {@code peak()} is the
+ * largest value {@code reserved()} has had (it may trail a concurrent reservation by the time one
+ * compare-and-set takes). Memory is reserved before it is allocated and released when the pool
+ * drops it, so the cap holds even while the collector has not yet freed dropped buffers.
+ * Lock-free; thread-safe.
+ */
+final class MemoryBudget {
+    private final long max;
+    private final AtomicLong reserved = new AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
+
+    MemoryBudget(long max) {
+        this.max = max;
+    }
+
+    /**
+     * Reserves {@code bytes} if they fit under the cap.
+     *
+     * @param bytes the bytes, {@code >= 0}
+     * @return {@code true} if reserved
+     */
+    boolean tryReserve(long bytes) {
+        for (;;) {
+            long r = reserved.get();
+            if (r + bytes > max) {
+                return false;
+            }
+            if (reserved.compareAndSet(r, r + bytes)) {
+                notePeak(r + bytes);
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Reserves as many units of {@code unit} bytes as fit, at most {@code want}.
+     *
+     * @param unit the unit, {@code >= 1}
+     * @param want the most units wanted, {@code >= 1}
+     * @return the units reserved, 0 if not even one fits
+     */
+    int reserveUpTo(int unit, int want) {
+        for (;;) {
+            long r = reserved.get();
+            long room = (max - r) / unit;
+            if (room < 1) {
+                return 0;
+            }
+            int units = (int) Math.min(want, room);
+            long bytes = (long) units * unit;
+            if (reserved.compareAndSet(r, r + bytes)) {
+                notePeak(r + bytes);
+                return units;
+            }
+        }
+    }
+
+    /**
+     * Gives reserved bytes back.
+     *
+     * @param bytes bytes reserved before
+     */
+    void release(long bytes) {
+        reserved.addAndGet(-bytes);
+    }
+
+    /**
+     * Allocates memory already reserved: the pool's memory source. On failure the reservation is
+     * given back and the JVM's error rethrown.
+     *
+     * @param bytes reserved bytes, at most {@link Integer#MAX_VALUE}
+     * @return a new direct buffer of exactly {@code bytes}
+     * @throws OutOfMemoryError if the JVM refuses the direct memory ({@code -XX:MaxDirectMemorySize})
+     */
+    ByteBuffer allocate(long bytes) {
+        try {
+            return ByteBuffer.allocateDirect((int) bytes);
+        } catch (OutOfMemoryError e) {
+            release(bytes);
+            throw e;
+        }
+    }
+
+    /**
+     * The cap.
+     *
+     * @return the most bytes that may be reserved
+     */
+    long max() {
+        return max;
+    }
+
+    /**
+     * Bytes reserved now.
+     *
+     * @return reserved bytes, in {@code [0, max()]}
+     */
+    long reserved() {
+        return reserved.get();
+    }
+
+    /**
+     * The highest reservation seen.
+     *
+     * @return peak reserved bytes, at most {@code max()}
+     */
+    long peak() {
+        return peak.get();
+    }
+
+    private void notePeak(long value) {
+        long p;
+        while ((p = peak.get()) < value && !peak.compareAndSet(p, value)) {
+            Thread.onSpinWait();
+        }
+    }
+}
