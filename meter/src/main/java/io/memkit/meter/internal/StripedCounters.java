@@ -34,29 +34,28 @@ public final class StripedCounters {
     private static final int BLOCK = 16;
 
     private final long[] cells;
-    private final int stride;
     private final int counters;
 
     /**
      * Makes {@code counters} counters, all zero, over {@link Stripes#COUNT} stripes.
      *
-     * @param counters how many counters, 1 to 1024
+     * @param counters how many counters, 1 to 16 (one 128-byte block per stripe)
      * @throws IllegalArgumentException if {@code counters} is out of range
      */
     public StripedCounters(int counters) {
-        if (counters < 1 || counters > 1024) {
-            throw new IllegalArgumentException("counters must be in [1, 1024]: " + counters);
+        if (counters < 1 || counters > BLOCK) {
+            throw new IllegalArgumentException("counters must be in [1, " + BLOCK + "]: " + counters);
         }
         this.counters = counters;
-        this.stride = (counters + BLOCK - 1) / BLOCK * BLOCK;
         // One block of padding before the first stripe keeps it off the array header's line.
-        this.cells = new long[BLOCK + stride * Stripes.COUNT];
+        this.cells = new long[BLOCK * (Stripes.COUNT + 1)];
     }
 
     /**
      * Adds {@code delta} to {@code counter} atomically on the calling thread's stripe. Exact.
      *
-     * @param counter the counter, in {@code [0, counters)}
+     * @param counter the counter, in {@code [0, counters)}; checked only against the block size of
+     *                16, so a wrong index below 16 is lost rather than reported
      * @param delta   the amount, may be negative
      */
     public void add(int counter, long delta) {
@@ -86,8 +85,8 @@ public final class StripedCounters {
     public void addRelaxed(int first, long firstDelta, int second, long secondDelta) {
         int base = stripeBase();
         long[] c = cells;
-        c[base + Objects.checkIndex(first, counters)] += firstDelta;
-        c[base + Objects.checkIndex(second, counters)] += secondDelta;
+        c[base + Objects.checkIndex(first, BLOCK)] += firstDelta;
+        c[base + Objects.checkIndex(second, BLOCK)] += secondDelta;
     }
 
     /**
@@ -100,7 +99,7 @@ public final class StripedCounters {
     public long sum(int counter) {
         Objects.checkIndex(counter, counters);
         long sum = 0;
-        for (int i = BLOCK + counter; i < cells.length; i += stride) {
+        for (int i = BLOCK + counter; i < cells.length; i += BLOCK) {
             sum += (long) CELL.getOpaque(cells, i);
         }
         return sum;
@@ -116,12 +115,13 @@ public final class StripedCounters {
     }
 
     private int cell(int counter) {
-        // The counter index is a constant at every call site; the range check keeps a wrong index
-        // out of the next stripe, and the JIT folds it away for constants.
-        return stripeBase() + Objects.checkIndex(counter, counters);
+        // The counter index is a constant at every call site, and so is the bound (a block, not
+        // the field `counters`, which the JIT would have to load): the check folds away and still
+        // keeps a wrong index out of the next stripe.
+        return stripeBase() + Objects.checkIndex(counter, BLOCK);
     }
 
-    private int stripeBase() {
-        return BLOCK + Stripes.current() * stride;
+    private static int stripeBase() {
+        return (Stripes.current() + 1) << 4; // BLOCK longs per stripe, after one block of padding
     }
 }

@@ -63,14 +63,15 @@ class StripedCountersTest {
         assertThat(c.sum(3)).isEqualTo(2400);
         assertThat(c.sum(0)).isZero();
         assertThat(c.sum(2)).isZero();
-        assertThatThrownBy(() -> c.addRelaxed(0, 1, 4, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> c.addRelaxed(0, 1, 16, 1)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
     void rejectsBadArguments() {
         assertThatThrownBy(() -> new StripedCounters(0)).hasMessageContaining("0");
         StripedCounters c = new StripedCounters(2);
-        assertThatThrownBy(() -> c.add(2, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> c.add(16, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> new StripedCounters(17)).hasMessageContaining("17");
         assertThatThrownBy(() -> c.sum(-1)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
