@@ -61,7 +61,10 @@ import java.util.function.Consumer;
 public interface BufferPool extends Instrumented, AutoCloseable {
 
     /**
-     * A builder with the defaults: a generated name, {@code maxBytes} 256 MiB,
+     * A builder with the defaults: a generated name; {@code maxBytes} three quarters of the JVM's
+     * direct memory limit ({@code -XX:MaxDirectMemorySize}, by default the heap's maximum), at most
+     * 256 MiB and at least 4 MiB, so that the pool meets its own cap before the JDK's limit (which
+     * would make the JDK call {@code System.gc()});
      * {@code maxPooledCapacity} 1 MiB, {@link Exhausted#FAIL}, acquire timeout 1 second (used by
      * WAIT), {@link LeakDetection#SAMPLED}, no leak listener.
      *
@@ -76,7 +79,8 @@ public interface BufferPool extends Instrumented, AutoCloseable {
      * <ul>
      * <li>{@code io.memkit.pool.maxBytes}: the cap on direct memory the pool holds, in bytes, with
      *     an optional suffix {@code k}, {@code m} or {@code g} (powers of 1024), e.g. {@code 512m};
-     *     default 256 MiB;</li>
+     *     default three quarters of the JVM's direct memory limit ({@code -XX:MaxDirectMemorySize},
+     *     by default the heap's maximum), at most 256 MiB and at least 4 MiB;</li>
      * <li>{@code io.memkit.pool.maxPooledCapacity}: the largest request served from size classes,
      *     same syntax, at most 1 GiB; default 1 MiB;</li>
      * <li>{@code io.memkit.pool.leakDetection}: {@code OFF}, {@code SAMPLED} or {@code PARANOID}
@@ -171,7 +175,8 @@ public interface BufferPool extends Instrumented, AutoCloseable {
 
         /**
          * The hard cap on direct memory the pool holds: in use, idle and quarantined together.
-         * Default 256 MiB.
+         * Default: three quarters of the JVM's direct memory limit ({@code -XX:MaxDirectMemorySize},
+         * by default the heap's maximum), at most 256 MiB and at least 4 MiB.
          *
          * @param bytes the cap, {@code >= 1}
          * @return this builder

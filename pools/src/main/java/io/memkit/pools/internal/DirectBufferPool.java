@@ -41,8 +41,8 @@ import java.util.function.Consumer;
  */
 public final class DirectBufferPool implements BufferPool {
 
-    /** The default cap on direct memory: 256 MiB. */
-    public static final long DEFAULT_MAX_BYTES = 256L << 20;
+    /** The default cap on direct memory: three quarters of the JVM's limit, at most 256 MiB. */
+    public static final long DEFAULT_MAX_BYTES = DirectMemoryLimit.defaultCap();
     /** The default largest pooled request: 1 MiB. */
     public static final int DEFAULT_MAX_POOLED_CAPACITY = 1 << 20;
     /** The default wait under {@link Exhausted#WAIT}. */
@@ -132,6 +132,7 @@ public final class DirectBufferPool implements BufferPool {
     static DirectBufferPool createShared(Builder b) {
         DirectBufferPool pool = new DirectBufferPool(b, true);
         Instruments.register(pool);
+        PoolEvents.registerPeriodic();
         return pool;
     }
 
@@ -208,6 +209,7 @@ public final class DirectBufferPool implements BufferPool {
         }
         String waited = "";
         InterruptedException interrupted = null;
+        long waitStart = System.nanoTime();
         if (whenExhausted == Exhausted.WAIT && timeoutNanos > 0) {
             try {
                 b = releaseSignal.retryUntil(() -> acquireSlow(capacity, false), timeoutNanos);
@@ -215,12 +217,14 @@ public final class DirectBufferPool implements BufferPool {
                 interrupted = e;
             }
             if (b != null) {
+                PoolEvents.exhausted(name, "BufferPool", capacity, "WAIT", System.nanoTime() - waitStart, false);
                 return b;
             }
             waited = interrupted != null ? " (interrupted while waiting)"
                     : " after waiting " + Duration.ofNanos(timeoutNanos);
         }
         cold.add(EXHAUSTED, 1);
+        PoolEvents.exhausted(name, "BufferPool", capacity, whenExhausted.name(), System.nanoTime() - waitStart, true);
         BufferPoolStats s = stats();
         String block = sizeClass >= 0 ? " (block " + SizeClasses.blockSize(sizeClass) + ")" : " (dedicated)";
         PoolExhaustedException ex = new PoolExhaustedException("BufferPool '" + name + "' exhausted" + waited
@@ -348,7 +352,7 @@ public final class DirectBufferPool implements BufferPool {
         if (b.sizeClass < 0) {
             cold.add(RELEASES, 1);
             cold.add(IN_USE, -b.blockSize);
-            budget.release(b.slab.bytes);
+            budget.free(b.slab);
         } else if (!cache.push(b, arenas[b.sizeClass]) && (closed || !cache.pushOtherStripes(b))) {
             cold.add(RELEASES, 1);
             cold.add(IN_USE, -b.blockSize);
@@ -424,6 +428,7 @@ public final class DirectBufferPool implements BufferPool {
             cold.add(IN_USE, -b.blockSize);
             cold.add(RELEASES, 1);
         }
+        PoolEvents.leakDetected(name, "BufferPool", r.capacity, leaked.threadName(), leaked.acquiredAt(), reclaim);
         if (leakListener != null) {
             try {
                 leakListener.accept(new LeakReport(name, r.capacity, leaked.acquiredAt(), reclaim));
@@ -657,6 +662,7 @@ public final class DirectBufferPool implements BufferPool {
         public BufferPool build() {
             DirectBufferPool pool = new DirectBufferPool(this, false);
             Instruments.register(pool);
+        PoolEvents.registerPeriodic();
             return pool;
         }
     }

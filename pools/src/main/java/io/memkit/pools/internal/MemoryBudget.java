@@ -1,6 +1,5 @@
 package io.memkit.pools.internal;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -74,20 +73,33 @@ final class MemoryBudget {
     }
 
     /**
-     * Allocates memory already reserved: the pool's memory source. On failure the reservation is
-     * given back and the JVM's error rethrown.
+     * Allocates memory already reserved, from {@link SlabMemory}'s source. On failure the
+     * reservation is given back and the error rethrown.
      *
      * @param bytes reserved bytes, at most {@link Integer#MAX_VALUE}
-     * @return a new direct buffer of exactly {@code bytes}
-     * @throws OutOfMemoryError if the JVM refuses the direct memory ({@code -XX:MaxDirectMemorySize})
+     * @return a new region of exactly {@code bytes}
+     * @throws OutOfMemoryError if the source refuses the memory (for {@code allocateDirect}: the
+     *                          JDK's {@code -XX:MaxDirectMemorySize})
      */
-    ByteBuffer allocate(long bytes) {
+    SlabMemory allocate(long bytes) {
         try {
-            return ByteBuffer.allocateDirect((int) bytes);
+            return SlabMemory.allocate((int) bytes);
         } catch (OutOfMemoryError e) {
             release(bytes);
             throw e;
         }
+    }
+
+    /**
+     * Drops a slab the pool no longer holds: gives its bytes back to the budget and its memory to
+     * the source (to the operating system at once on JDK 22+, see {@link SlabMemory}). Not on the
+     * acquire and release paths of pooled blocks: freeing may be a handshake with every thread.
+     *
+     * @param slab a slab no block of which is in use or cached
+     */
+    void free(Slab slab) {
+        release(slab.bytes);
+        slab.region.free();
     }
 
     /**

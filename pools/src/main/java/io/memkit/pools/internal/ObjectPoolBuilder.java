@@ -123,6 +123,7 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
         StripedObjectPool<T> pool = new StripedObjectPool<>(poolName, factory, reset, validate, idle, total, policy,
                 timeout, leakDetection, leakListener);
         Instruments.register(pool);
+        PoolEvents.registerPeriodic();
         return pool;
     }
 }

@@ -24,8 +24,8 @@ public final class PoolEvents {
     }
 
     /**
-     * Registers the periodic statistics event once per JVM; pools call it when they are built.
-     * Idempotent and cheap after the first call.
+     * Registers the periodic statistics event once per JVM, as soon as Flight Recorder is
+     * initialized (by a recording); pools call it when they are built. Idempotent and cheap.
      */
     public static void registerPeriodic() {
         if (JFR) {
@@ -81,13 +81,27 @@ public final class PoolEvents {
 
     /** Everything that names a JFR type; loaded only where jdk.jfr is present. */
     private static final class Jfr {
-        private static volatile boolean registered;
+        private static final java.util.concurrent.atomic.AtomicBoolean REGISTERED =
+                new java.util.concurrent.atomic.AtomicBoolean();
 
-        static synchronized void registerPeriodic() {
-            if (registered) {
-                return;
+        static void registerPeriodic() {
+            if (!REGISTERED.get() && REGISTERED.compareAndSet(false, true)) {
+                // Registering an event type initializes Flight Recorder, which takes a few hundred
+                // milliseconds: wait until something else (a recording) has initialized it.
+                if (jdk.jfr.FlightRecorder.isInitialized()) {
+                    addPeriodic();
+                } else {
+                    jdk.jfr.FlightRecorder.addListener(new jdk.jfr.FlightRecorderListener() {
+                        @Override
+                        public void recorderInitialized(jdk.jfr.FlightRecorder recorder) {
+                            addPeriodic();
+                        }
+                    });
+                }
             }
-            registered = true;
+        }
+
+        private static void addPeriodic() {
             jdk.jfr.FlightRecorder.addPeriodicEvent(PoolStatisticsEvent.class, Jfr::emitStatistics);
         }
 

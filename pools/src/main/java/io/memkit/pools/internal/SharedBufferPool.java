@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SharedBufferPool {
 
-    /** Cap on direct memory of the shared pool, e.g. {@code 512m}; default 256 MiB. */
+    /** Cap on direct memory of the shared pool, e.g. {@code 512m}; default {@link DirectMemoryLimit#defaultCap()}. */
     public static final String MAX_BYTES = "io.memkit.pool.maxBytes";
     /** Largest pooled request of the shared pool, e.g. {@code 1m}; default 1 MiB. */
     public static final String MAX_POOLED_CAPACITY = "io.memkit.pool.maxPooledCapacity";

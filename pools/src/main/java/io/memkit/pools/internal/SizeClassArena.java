@@ -195,7 +195,7 @@ final class SizeClassArena {
     /** A block came back after close: its slab is dropped once all its blocks are back. */
     private void dropAfterClose(Block b) {
         if (b.slab.closeBalance.decrementAndGet() == 0) {
-            budget.release(b.slab.bytes);
+            budget.free(b.slab);
         }
     }
 
@@ -236,11 +236,11 @@ final class SizeClassArena {
                     }
                 }
                 if (allIdle) {
-                    budget.release(s.bytes);
+                    budget.free(s);
                     freed += s.bytes;
                 } else if (closing && s.closeBalance.addAndGet(s.carved - s.idleMark) == 0) {
                     // Every lease out at close has returned already.
-                    budget.release(s.bytes);
+                    budget.free(s);
                     freed += s.bytes;
                 }
             }

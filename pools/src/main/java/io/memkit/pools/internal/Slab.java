@@ -4,16 +4,18 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One {@code ByteBuffer.allocateDirect} region carved into equal blocks of one size class, or
+ * One region of native memory ({@link SlabMemory}) carved into equal blocks of one size class, or
  * holding one dedicated (unpooled) block.
  *
- * <p>The pool reserves {@link #bytes} of its budget before allocating a slab and gives them back
- * when it drops the slab (trim, close); the JVM frees the memory when the collector finds the
- * buffer unreachable.
+ * <p>The pool reserves {@link #bytes} of its budget before allocating a slab, and when it drops the
+ * slab (trim, close, a dedicated block's release) {@link MemoryBudget#free(Slab)} gives them back
+ * and frees the region: at once on JDK 22+, at the next GC that finds it unreachable before.
  */
 final class Slab {
 
-    /** The memory; only the pool and Slice owners see it, users get views of their block. */
+    /** The region, freed once when the pool drops the slab. */
+    final SlabMemory region;
+    /** The region's buffer; only the pool and Slice owners see it, users get views of their block. */
     final ByteBuffer memory;
     /** The size class, or -1 for a dedicated block. */
     final int sizeClass;
@@ -31,8 +33,9 @@ final class Slab {
      */
     final AtomicInteger closeBalance = new AtomicInteger();
 
-    Slab(ByteBuffer memory, int sizeClass, int blockSize, int blockCount) {
-        this.memory = memory;
+    Slab(SlabMemory region, int sizeClass, int blockSize, int blockCount) {
+        this.region = region;
+        this.memory = region.buffer();
         this.sizeClass = sizeClass;
         this.blockSize = blockSize;
         this.blockCount = blockCount;

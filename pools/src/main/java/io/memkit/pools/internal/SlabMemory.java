@@ -118,17 +118,17 @@ public final class SlabMemory {
      * Allocates a region of {@code bytes} bytes from {@link #SOURCE}. Its content is
      * unspecified (zero in practice).
      *
-     * @param bytes the size, at least 1
+     * @param bytes the size, at least 0 (an empty region holds no native memory)
      * @return the region
-     * @throws IllegalArgumentException if {@code bytes < 1}
+     * @throws IllegalArgumentException if {@code bytes < 0}
      * @throws OutOfMemoryError         if the source has no memory left (for {@code direct}: the JDK's
      *                                  {@code MaxDirectMemorySize} was reached)
      */
     public static SlabMemory allocate(int bytes) {
-        if (bytes < 1) {
-            throw new IllegalArgumentException("bytes must be >= 1: " + bytes);
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must be >= 0: " + bytes);
         }
-        if (OF_SHARED == null) {
+        if (OF_SHARED == null || bytes == 0) {
             return new SlabMemory(ByteBuffer.allocateDirect(bytes), null);
         }
         Object arena;

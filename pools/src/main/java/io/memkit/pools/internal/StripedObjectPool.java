@@ -388,11 +388,13 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     private ObjectSlot<T> exhausted(int probe) {
         if (policy == Exhausted.FAIL) {
             exhausted.incrementAndGet();
+            PoolEvents.exhausted(name, "ObjectPool", 1, "FAIL", 0, true);
             throw exhaustedException("FAIL policy");
         }
         ObjectSlot<T> slot;
         ReleaseSignal.Attempt<ObjectSlot<T>> attempt = () -> tryTake(probe, true);
-        long deadline = System.nanoTime() + timeoutNanos;
+        long start = System.nanoTime();
+        long deadline = start + timeoutNanos;
         try {
             do {
                 long left = deadline - System.nanoTime();
@@ -401,10 +403,12 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exhausted.incrementAndGet();
+            PoolEvents.exhausted(name, "ObjectPool", 1, "WAIT", System.nanoTime() - start, true);
             PoolExhaustedException x = exhaustedException("interrupted while waiting");
             x.initCause(e);
             throw x;
         }
+        PoolEvents.exhausted(name, "ObjectPool", 1, "WAIT", System.nanoTime() - start, slot == null);
         if (slot == null) {
             exhausted.incrementAndGet();
             throw exhaustedException("none released within " + timeout);
@@ -577,6 +581,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
             // handle may still use the object. Counted by the tracker as a leak.
             forget(slot, before);
             givePermitBack();
+            PoolEvents.leakDetected(name, "ObjectPool", 0, leaked.threadName(), leaked.acquiredAt(), false);
             if (leakListener != null) {
                 try {
                     leakListener.accept(new io.memkit.pools.LeakReport(name, 1, leaked.acquiredAt(), false));

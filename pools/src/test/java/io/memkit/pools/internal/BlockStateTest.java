@@ -2,14 +2,13 @@ package io.memkit.pools.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 /** The state machine of a {@link Block}: generation stamp and owner count, driven directly. */
 class BlockStateTest {
 
     private static Block block() {
-        return new Block(null, new Slab(ByteBuffer.allocateDirect(64), 0, 64, 1), 0);
+        return new Block(null, new Slab(SlabMemory.allocate(64), 0, 64, 1), 0);
     }
 
     @Test

@@ -38,6 +38,16 @@ class DirectMemoryLimitTest {
     }
 
     @Test
+    void theSharedPoolsDefaultCapFollowsTheJvmsLimit() throws Exception {
+        // Under -Xmx64m the JDK's direct limit is the heap's maximum, so the shared pool caps at
+        // three quarters of it and meets its own cap before the JDK would call System.gc().
+        String[] out = childOutput("-Xmx64m").split(" ");
+        assertThat(Long.parseLong(out[2])).isEqualTo(DirectMemoryLimit.defaultCap(Long.parseLong(out[0])))
+                .isLessThan(64L << 20);
+        assertThat(Long.parseLong(childOutput("-XX:MaxDirectMemorySize=16m").split(" ")[2])).isEqualTo(12L << 20);
+    }
+
+    @Test
     void readsTheLimitOfARunningJvm() throws Exception {
         assertThat(childLimit("-XX:MaxDirectMemorySize=24m")).isEqualTo(24L << 20);
         // Without the option the JDK's default is the heap's maximum, as the child reports it.
@@ -63,10 +73,11 @@ class DirectMemoryLimitTest {
         return out;
     }
 
-    /** Prints the limit it reads and its own heap maximum. */
+    /** Prints the limit it reads, its own heap maximum and the shared pool's cap. */
     public static final class Child {
         public static void main(String[] args) {
-            System.out.println(DirectMemoryLimit.jvmLimit() + " " + Runtime.getRuntime().maxMemory());
+            System.out.println(DirectMemoryLimit.jvmLimit() + " " + Runtime.getRuntime().maxMemory() + " "
+                    + ((DirectBufferPool) io.memkit.pools.BufferPool.shared()).maxBytes());
         }
     }
 }

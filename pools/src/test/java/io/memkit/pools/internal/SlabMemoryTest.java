@@ -38,7 +38,7 @@ class SlabMemoryTest {
         SlabMemory m = SlabMemory.allocate(64);
         m.free();
         assertThatThrownBy(m::free).isInstanceOf(IllegalStateException.class).hasMessageContaining("64 bytes");
-        assertThatThrownBy(() -> SlabMemory.allocate(0)).hasMessageContaining("0");
+        assertThat(SlabMemory.allocate(0).buffer().capacity()).isZero();
         assertThatThrownBy(() -> SlabMemory.allocate(-1)).hasMessageContaining("-1");
     }
 
