@@ -16,10 +16,7 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -540,26 +537,6 @@ public final class DirectBufferPool implements BufferPool {
         return "BufferPool";
     }
 
-    @Override
-    public Map<String, Long> counters() {
-        BufferPoolStats s = stats();
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("acquires", s.acquires());
-        m.put("releases", s.releases());
-        m.put("hits", s.hits());
-        m.put("misses", s.misses());
-        m.put("unpooled", s.unpooled());
-        m.put("bytesInUse", s.bytesInUse());
-        m.put("bytesIdle", s.bytesIdle());
-        m.put("bytesReserved", s.bytesReserved());
-        m.put("peakBytesReserved", s.peakBytesReserved());
-        m.put("bytesQuarantined", s.bytesQuarantined());
-        m.put("exhausted", s.exhausted());
-        m.put("leaksDetected", s.leaksDetected());
-        m.put("doubleReleases", s.doubleReleases());
-        m.put("liveLeases", s.liveLeases());
-        return Collections.unmodifiableMap(m);
-    }
 
     /**
      * The cap on direct memory.

@@ -14,10 +14,7 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -646,24 +643,6 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
                 peakLive.get(), exhausted.get(), tracker.leaks());
     }
 
-    @Override
-    public Map<String, Long> counters() {
-        ObjectPoolStats s = stats();
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("acquires", s.acquires());
-        m.put("releases", s.releases());
-        m.put("created", s.created());
-        m.put("reused", s.reused());
-        m.put("discarded", s.discarded());
-        m.put("idle", s.idle());
-        m.put("inUse", s.inUse());
-        m.put("peakInUse", s.peakInUse());
-        m.put("exhausted", s.exhausted());
-        m.put("leaksDetected", s.leaksDetected());
-        m.put("maxIdle", (long) maxIdle);
-        m.put("maxTotal", (long) maxTotal);
-        return Collections.unmodifiableMap(m);
-    }
 
     @Override
     public String name() {

@@ -1,5 +1,6 @@
 package io.memkit.bench.report.scenarios;
 
+import io.memkit.bench.report.LineChart;
 import io.memkit.bench.report.Role;
 import io.memkit.bench.report.Scenario;
 import io.memkit.bench.report.ScenarioContext;
@@ -35,6 +36,9 @@ public final class InternerExpungeScenario implements Scenario {
     public static final long SERIES_END_MS = 3000;
     /** Prefix of the extras that hold the held-heap series, in MB (10^6 bytes). */
     public static final String HELD_PREFIX = "heldMB@";
+    /** The picture: memkit's size() over time after the collection, against the live count. */
+    static final LineChart SIZE = LineChart.of("size", "Interner entries after one collection, with no further calls",
+            "time since the collection", "ms", "entries", "entries");
     /** Prefix of the extras that hold memkit's size() series. */
     public static final String SIZE_PREFIX = "size@";
 
@@ -125,9 +129,18 @@ public final class InternerExpungeScenario implements Scenario {
         long gcDone = System.nanoTime();
         Map<String, Double> extras = new LinkedHashMap<>();
         extras.put(HELD_PREFIX + "0ms", round(held(base)));
+        LineChart.Series.Builder sizes = LineChart.Series.builder(name, role);
+        LineChart.Series.Builder liveLine = LineChart.Series.builder("live strings", Role.REFERENCE);
         for (long at = 0; at <= SERIES_END_MS && memkit != null; at += STEP_MS) {
             sleepUntil(gcDone + TimeUnit.MILLISECONDS.toNanos(at));
-            extras.put(SIZE_PREFIX + at + "ms", (double) memkit.size());
+            int size = memkit.size();
+            extras.put(SIZE_PREFIX + at + "ms", (double) size);
+            sizes.add(at, size);
+            liveLine.add(at, live);
+        }
+        if (memkit != null) {
+            context.addSeries(SIZE, sizes.build());
+            context.addSeries(SIZE, liveLine.build());
         }
         sleepUntil(gcDone + TimeUnit.MILLISECONDS.toNanos(SERIES_END_MS));
         System.gc();
