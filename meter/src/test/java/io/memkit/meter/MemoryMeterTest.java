@@ -38,6 +38,27 @@ class MemoryMeterTest {
     }
 
     @Test
+    void allocationsOfOtherThreadsAreNotCounted() {
+        assumeTrue(MemoryMeter.isSupported(), "needs the JVM's per-thread allocation counter");
+        byte[][] kept = new byte[1][];
+        Measurement m = MemoryMeter.measure(() -> {
+            Thread other = new Thread(() -> kept[0] = new byte[16 << 20]);
+            other.start();
+            try {
+                other.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (other.isAlive()) {
+                throw new AssertionError("the allocating thread did not finish within 60 s");
+            }
+        });
+        assertThat(kept[0]).hasSize(16 << 20);
+        // The measuring thread made a Thread object and little else; the 16 MiB are the other's.
+        assertThat(m.allocatedBytes()).isBetween(1L, 1L << 20);
+    }
+
+    @Test
     void measureResultKeepsTheValueAndMeasuresIt() {
         assumeTrue(MemoryMeter.isSupported());
         Measured<long[]> m = MemoryMeter.measureResult(() -> new long[10]);
