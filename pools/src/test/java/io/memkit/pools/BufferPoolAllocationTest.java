@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Once the JIT has compiled acquire and close together, an untracked lease allocates no heap: the
- * handle is scalar-replaced (DESIGN.md principle 1). JIT-dependent, so the test warms up in rounds,
+ * handle is a new object per lease (never recycled, so a stale one cannot reach the next lease),
+ * which escape analysis removes. JIT-dependent, so the test warms up in rounds,
  * bounded, and fails with the figure it saw; it runs in a JVM of its own (see pools/pom.xml). It
  * checks the common case only: where other code has shaped the profile first (busy slow paths,
  * many call sites), C2 may compile acquire on its own and then refuse to inline it, and the handle
