@@ -74,22 +74,6 @@ public final class StripedCounters {
     }
 
     /**
-     * Adds to two counters of the calling thread's stripe with plain loads and stores, finding the
-     * stripe once: for call sites that count an event and its size together.
-     *
-     * @param first       the first counter, in {@code [0, counters)}
-     * @param firstDelta  the amount for the first
-     * @param second      the second counter, in {@code [0, counters)}
-     * @param secondDelta the amount for the second
-     */
-    public void addRelaxed(int first, long firstDelta, int second, long secondDelta) {
-        int base = stripeBase();
-        long[] c = cells;
-        c[base + Objects.checkIndex(first, BLOCK)] += firstDelta;
-        c[base + Objects.checkIndex(second, BLOCK)] += secondDelta;
-    }
-
-    /**
      * The sum of one counter over all stripes.
      *
      * @param counter the counter, in {@code [0, counters)}

@@ -54,19 +54,6 @@ class StripedCountersTest {
     }
 
     @Test
-    void pairedRelaxedAddCountsBothOnOneThread() {
-        StripedCounters c = new StripedCounters(4);
-        for (int i = 0; i < 100; i++) {
-            c.addRelaxed(1, 1, 3, 24);
-        }
-        assertThat(c.sum(1)).isEqualTo(100);
-        assertThat(c.sum(3)).isEqualTo(2400);
-        assertThat(c.sum(0)).isZero();
-        assertThat(c.sum(2)).isZero();
-        assertThatThrownBy(() -> c.addRelaxed(0, 1, 16, 1)).isInstanceOf(IndexOutOfBoundsException.class);
-    }
-
-    @Test
     void rejectsBadArguments() {
         assertThatThrownBy(() -> new StripedCounters(0)).hasMessageContaining("0");
         StripedCounters c = new StripedCounters(2);

@@ -38,8 +38,6 @@ import java.util.function.Consumer;
  */
 public final class DirectBufferPool implements BufferPool {
 
-    /** The default cap on direct memory: three quarters of the JVM's limit, at most 256 MiB. */
-    public static final long DEFAULT_MAX_BYTES = DirectMemoryLimit.defaultCap();
     /** The default largest pooled request: 1 MiB. */
     public static final int DEFAULT_MAX_POOLED_CAPACITY = 1 << 20;
     /** The default wait under {@link Exhausted#WAIT}. */
@@ -95,7 +93,8 @@ public final class DirectBufferPool implements BufferPool {
     private DirectBufferPool(Builder b, boolean shared) {
         this.name = b.name != null ? b.name : PoolDefaults.bufferPoolName();
         this.maxPooledCapacity = b.maxPooledCapacity;
-        this.pooledLimit = pooledLimit(b.maxPooledCapacity, b.maxBytes);
+        long maxBytes = b.maxBytes > 0 ? b.maxBytes : DirectMemoryLimit.defaultCap();
+        this.pooledLimit = pooledLimit(b.maxPooledCapacity, maxBytes);
         this.whenExhausted = b.whenExhausted;
         this.timeoutNanos = ReleaseSignal.nanos(b.acquireTimeout);
         this.leakListener = b.leakListener;
@@ -103,7 +102,7 @@ public final class DirectBufferPool implements BufferPool {
         this.tracker = new LeakTracker("BufferPool '" + name + "'", b.leakDetection, this::onLeak);
         this.tracking = b.leakDetection != LeakDetection.OFF;
         int classes = pooledLimit < 0 ? 0 : SizeClasses.classOf(pooledLimit) + 1;
-        this.budget = new MemoryBudget(b.maxBytes);
+        this.budget = new MemoryBudget(maxBytes);
         this.arenas = new SizeClassArena[classes];
         this.cache = new MagazineCache(classes);
     }
@@ -575,7 +574,11 @@ public final class DirectBufferPool implements BufferPool {
     /** The {@link BufferPool.Builder} implementation. */
     public static final class Builder implements BufferPool.Builder {
         private String name;
-        private long maxBytes = DEFAULT_MAX_BYTES;
+        /**
+         * Unset (-1) until {@link #maxBytes(long)}: the default, three quarters of the JVM's limit,
+         * is read from the management beans only for a pool built without a cap.
+         */
+        private long maxBytes = -1;
         private int maxPooledCapacity = DEFAULT_MAX_POOLED_CAPACITY;
         private Exhausted whenExhausted = Exhausted.FAIL;
         private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
