@@ -22,16 +22,24 @@ import java.util.function.Consumer;
  *
  * <p><b>Memory.</b> Requests are rounded up to a size class: multiples of 16 bytes up to 256 bytes,
  * then 8 classes per doubling, so a block is less than 12.5% larger than a request of 256 bytes
- * or more (and at most 256 bytes for smaller ones). Blocks are carved from slabs of
- * {@code ByteBuffer.allocateDirect} memory (up to 64 KiB, or one block for larger classes).
- * Requests above {@link Builder#maxPooledCapacity(int) maxPooledCapacity} get dedicated memory,
- * dropped on close. The pool never holds more than {@link Builder#maxBytes(long) maxBytes} of
- * direct memory (in use, idle and quarantined together); when a request would exceed it, the pool
- * first frees idle slabs of every size class to make room (a slab is freed once all its blocks are
- * idle), then serves the request from an idle block of a larger class if there is one, and only
- * then fails at once or waits, as configured. It never calls {@code System.gc()}. Memory the pool drops (trimmed slabs, dedicated
- * buffers, memory of a closed pool) is counted as released at once, and the JVM frees it when the
- * collector finds its buffer unreachable: memkit does not use {@code Unsafe.invokeCleaner}.
+ * or more (and at most 256 bytes for smaller ones). Blocks are carved from slabs of native memory
+ * (up to 64 KiB, or one block for larger classes). Requests above
+ * {@link Builder#maxPooledCapacity(int) maxPooledCapacity} get dedicated memory, dropped on close.
+ * The pool never holds more than {@link Builder#maxBytes(long) maxBytes} of direct memory (in use,
+ * idle and quarantined together); when a request would exceed it, the pool first re-carves slabs
+ * of other size classes whose blocks are all idle (their memory is reused, not dropped), then
+ * serves the request from an idle block of a larger class if there is one, and only then fails at
+ * once or waits, as configured. It never calls {@code System.gc()}.
+ *
+ * <p><b>Memory that comes back.</b> Memory no acquire needed for a whole
+ * {@link Builder#idleTimeout(Duration) idleTimeout} (default 30 s) is dropped within one and a half
+ * timeouts, by one daemon thread shared by all pools, with nothing added to the acquire and
+ * release paths but a watermark update; {@link #trim()} drops every wholly idle slab at once.
+ * Where slabs come from, and when dropped memory goes back to the operating system: on JDK 22 and
+ * later, from a private mapping per slab (Foreign Function and Memory API), unmapped at once when
+ * dropped; on JDK 17 to 21, from {@code ByteBuffer.allocateDirect}, freed when a later collection
+ * finds the buffer unreachable (memkit does not use {@code Unsafe.invokeCleaner}). Memory the pool
+ * drops is counted as released at once either way.
  *
  * <p><b>Caching.</b> Idle blocks are cached in striped magazines (about two per processor, picked
  * from the thread id; no thread-locals, so any number of virtual threads share a bounded cache),
@@ -66,7 +74,7 @@ public interface BufferPool extends Instrumented, AutoCloseable {
      * 256 MiB and at least 4 MiB, so that the pool meets its own cap before the JDK's limit (which
      * would make the JDK call {@code System.gc()});
      * {@code maxPooledCapacity} 1 MiB, {@link Exhausted#FAIL}, acquire timeout 1 second (used by
-     * WAIT), {@link LeakDetection#SAMPLED}, no leak listener.
+     * WAIT), {@link LeakDetection#SAMPLED}, no leak listener, idle timeout 30 seconds.
      *
      * @return a new builder
      */
@@ -84,7 +92,10 @@ public interface BufferPool extends Instrumented, AutoCloseable {
      * <li>{@code io.memkit.pool.maxPooledCapacity}: the largest request served from size classes,
      *     same syntax, at most 1 GiB; default 1 MiB;</li>
      * <li>{@code io.memkit.pool.leakDetection}: {@code OFF}, {@code SAMPLED} or {@code PARANOID}
-     *     (any case); default {@code SAMPLED}.</li>
+     *     (any case); default {@code SAMPLED};</li>
+     * <li>{@code io.memkit.pool.idleTimeout}: how long memory may stay idle before it decays,
+     *     e.g. {@code 500ms}, {@code 30s}, {@code 2m} or ISO-8601 {@code PT30S}; {@code 0} turns
+     *     decay off; default 30 seconds.</li>
      * </ul>
      * The shared pool fails at once when exhausted ({@link Exhausted#FAIL}). Its {@link #close()}
      * only trims it: it stays usable for the life of the JVM.
@@ -237,6 +248,24 @@ public interface BufferPool extends Instrumented, AutoCloseable {
          * @throws NullPointerException if {@code listener} is {@code null}
          */
         Builder leakListener(Consumer<LeakReport> listener);
+
+        /**
+         * How long memory may stay idle before the pool drops it: every half timeout, the pool
+         * drops the slabs none of whose blocks any acquire took during the last two halves, so
+         * memory idle for a whole timeout goes back within one and a half timeouts, while the
+         * memory a steady load keeps using stays. Default 30 seconds: long enough that a load
+         * recurring more than about twice a minute keeps its memory (making it again costs system
+         * calls and page faults, and before JDK 22 dropped memory counts against
+         * {@code -XX:MaxDirectMemorySize} until a collection frees it), short enough that the
+         * memory of a one-off burst is back within a minute. The steps run on one daemon thread
+         * shared by every pool of the JVM; the acquire and release paths only update a watermark.
+         *
+         * @param timeout {@code >= 0}; {@link Duration#ZERO} turns decay off
+         * @return this builder
+         * @throws NullPointerException     if {@code timeout} is {@code null}
+         * @throws IllegalArgumentException if {@code timeout} is negative
+         */
+        Builder idleTimeout(Duration timeout);
 
         /**
          * Builds a pool with this configuration and registers it with

@@ -2,7 +2,13 @@ package io.memkit.pools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +49,112 @@ class BufferPoolChildJvmTest {
     @Test
     void theSharedPoolIsBuiltFromPropertiesAndRetriedAfterAnInvalidValue() throws Exception {
         assertThat(run(SharedChild.class, "-Dio.memkit.pool.maxBytes=lots")).contains("OK");
+    }
+
+    @Test
+    void fillingTheCapWithAlternatingSizeClassesCausesNoCollection() throws Exception {
+        // The JDK's allocateDirect source is where a dropped slab stays counted until a collection:
+        // re-carving idle memory must keep the pool from ever asking the JDK for more.
+        String out = run(AlternatingChild.class, "-XX:MaxDirectMemorySize=16m", "-Dio.memkit.pool.memory=direct",
+                "-Xlog:gc:stdout", "-Xms512m", "-Xmx512m", "-Xmn400m");
+        // A young generation that the run's few MiB of heap never fill: any collection at all is the JDK's.
+        assertThat(out).contains("OK").doesNotContain("System.gc()");
+    }
+
+    @Test
+    void trimLowersResidentMemoryWithoutACollectionOnTheMappedSource() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 22, "memory goes back to the OS at once only with the FFM API (JDK 22+)");
+        assumeTrue(Files.exists(Path.of("/proc/self/status")), "reads resident memory from /proc (Linux)");
+        String out = run(TrimChild.class, "-Xlog:gc:stdout", "-Xms256m", "-Xmx256m");
+        assertThat(out).contains("OK");
+    }
+
+    /**
+     * Fills a 16 MiB pool under a 16 MiB JDK limit 20 times, alternating 4 KiB and 64 KiB leases;
+     * each switch needs the other class's idle memory.
+     */
+    static final class AlternatingChild {
+        public static void main(String[] args) {
+            long gcBefore = collections();
+            try (BufferPool pool = BufferPool.builder().maxBytes(16 << 20).leakDetection(LeakDetection.OFF).build()) {
+                long directAfterFirstFill = -1;
+                for (int round = 0; round < 20; round++) {
+                    int capacity = round % 2 == 0 ? 4096 : 64 * 1024;
+                    PooledBuffer[] fill = new PooledBuffer[(16 << 20) / capacity];
+                    for (int i = 0; i < fill.length; i++) {
+                        fill[i] = pool.acquire(capacity);
+                        fill[i].byteBuffer().put(0, (byte) i);
+                    }
+                    for (PooledBuffer b : fill) {
+                        b.close();
+                    }
+                    if (round == 0) {
+                        directAfterFirstFill = directBuffers();
+                    }
+                }
+                check(pool.stats().exhausted() == 0, "exhausted: " + pool.stats());
+                check(directBuffers() == directAfterFirstFill, "direct buffers allocated after the first fill: "
+                        + directAfterFirstFill + " -> " + directBuffers());
+            }
+            long gcs = collections() - gcBefore;
+            check(gcs == 0, gcs + " collections");
+            System.out.println("OK");
+        }
+    }
+
+    /** Fills a pool with written pages, closes every lease, trims, and reads resident memory. */
+    static final class TrimChild {
+        public static void main(String[] args) throws IOException {
+            int bytes = 128 << 20;
+            try (BufferPool pool = BufferPool.builder().maxBytes(bytes).leakDetection(LeakDetection.OFF).build()) {
+                PooledBuffer[] fill = new PooledBuffer[bytes / (64 * 1024)];
+                for (int i = 0; i < fill.length; i++) {
+                    fill[i] = pool.acquire(64 * 1024);
+                    for (int at = 0; at < 64 * 1024; at += 4096) {
+                        fill[i].byteBuffer().put(at, (byte) 1);
+                    }
+                }
+                for (PooledBuffer b : fill) {
+                    b.close();
+                }
+                long gcBefore = collections();
+                long before = residentBytes();
+                long released = pool.trim();
+                long after = residentBytes();
+                System.out.println("resident " + (before >> 20) + " MiB -> " + (after >> 20) + " MiB, trim released "
+                        + (released >> 20) + " MiB");
+                check(released == bytes, "trim released " + released);
+                check(before - after > bytes * 3L / 4, "resident memory fell by " + (before - after));
+                check(collections() == gcBefore, "a collection ran");
+            }
+            System.out.println("OK");
+        }
+    }
+
+    private static long collections() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
+    }
+
+    private static long directBuffers() {
+        for (BufferPoolMXBean b : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (b.getName().equals("direct")) {
+                return b.getCount();
+            }
+        }
+        throw new AssertionError("no direct BufferPoolMXBean");
+    }
+
+    private static long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        throw new AssertionError("no VmRSS in /proc/self/status");
     }
 
     /** Asks a pool for more direct memory than the JVM allows. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The {@link BufferPool} implementation: the policy over a {@link MagazineCache} (the hit path), a
@@ -30,13 +31,19 @@ import java.util.function.Consumer;
  * class's depot; the arena's idle blocks; a new block carved from a slab; at the cap, the other
  * stripes' idle blocks; a trim (wholly idle slabs of every class give their bytes back) and a new
  * carve; an idle block of a larger class; then the exhaustion policy. Requests above the pooled
- * limit get dedicated memory of exactly their size.
+ * limit get dedicated memory of exactly their size. The trim that makes room parks the idle slabs'
+ * regions in the budget, where the carve takes them for the class that needs them; they are freed
+ * only if no spare region is large enough for the block.
+ *
+ * <p>Idle decay ({@link IdleDecay}): every half {@code idleTimeout}, the blocks that no acquire took
+ * during the last two halves (below the magazines' and free lists' low watermarks, and depot
+ * magazines nobody took) are gathered, and the slabs whose blocks are all among them are freed.
  *
  * <p>Counting: the cache counts what it serves per stripe under the guard it holds anyway; every
  * other path counts in one {@link StripedCounters}; {@link #stats()} sums both and clamps the byte
  * counts into what can be true at one instant (see {@link BufferPool#stats()}).
  */
-public final class DirectBufferPool implements BufferPool {
+public final class DirectBufferPool implements BufferPool, IdleDecay.Target {
 
     /** The default largest pooled request: 1 MiB. */
     public static final int DEFAULT_MAX_POOLED_CAPACITY = 1 << 20;
@@ -86,8 +93,10 @@ public final class DirectBufferPool implements BufferPool {
     private final SizeClassArena[] arenas;
     private final StripedCounters cold = new StripedCounters(8);
     private final ReleaseSignal releaseSignal = new ReleaseSignal();
-    /** Serializes trim and close. */
+    /** Serializes trim, decay and close. */
     private final ReentrantLock maintenance = new ReentrantLock();
+    /** Null if idle decay is off. */
+    private final IdleDecay decay;
     private volatile boolean closed;
 
     private DirectBufferPool(Builder b, boolean shared) {
@@ -105,6 +114,7 @@ public final class DirectBufferPool implements BufferPool {
         this.budget = new MemoryBudget(maxBytes);
         this.arenas = new SizeClassArena[classes];
         this.cache = new MagazineCache(classes);
+        this.decay = IdleDecay.start(this, b.idleTimeout, b.clock);
     }
 
     /**
@@ -187,16 +197,20 @@ public final class DirectBufferPool implements BufferPool {
             }
             if (b == null) {
                 // Make room: idle blocks of this class parked in stripes come back to the free list,
-                // and wholly idle slabs of every class give their bytes back to the budget.
-                trimForRoom();
+                // and wholly idle slabs of every class are parked for re-carving.
+                trimForRoom(SizeClassArena.Sweep.PARK);
                 b = takeOrCarve(a, capacity);
                 if (b == null) {
                     b = takeLarger(sizeClass);
                 }
+                if (b == null && budget.freeSpare() > 0) {
+                    // No spare region holds even one block of this class: new memory in their place.
+                    b = takeOrCarve(a, capacity);
+                }
             }
         } else {
             b = reserveDedicated(capacity);
-            if (b == null && trimForRoom() > 0) {
+            if (b == null && trimForRoom(SizeClassArena.Sweep.FREE) > 0) {
                 b = reserveDedicated(capacity);
             }
         }
@@ -324,7 +338,8 @@ public final class DirectBufferPool implements BufferPool {
      *
      * @return {@code true} once closed
      */
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return closed;
     }
 
@@ -444,16 +459,66 @@ public final class DirectBufferPool implements BufferPool {
     @Override
     public long trim() {
         tracker.expunge();
-        return trimForRoom();
+        return trimForRoom(SizeClassArena.Sweep.FREE);
     }
 
-    private long trimForRoom() {
+    /**
+     * Drops wholly idle slabs, parking or freeing them (freeing also frees the spare regions).
+     *
+     * @return bytes of the slabs and spares dropped
+     */
+    private long trimForRoom(SizeClassArena.Sweep mode) {
         maintenance.lock();
         try {
-            return sweep(false);
+            long dropped = sweep(mode);
+            return mode == SizeClassArena.Sweep.PARK ? dropped : dropped + budget.freeSpare();
         } finally {
             maintenance.unlock();
         }
+    }
+
+    /**
+     * One idle decay step (see the class comment); skipped if a trim or close holds the
+     * maintenance lock.
+     */
+    @Override
+    public void decayStep() {
+        if (!maintenance.tryLock()) {
+            return;
+        }
+        try {
+            if (closed) {
+                return;
+            }
+            List<List<Block>> cold = perClass();
+            cache.takeColdTo(cold);
+            for (int c = 0; c < arenas.length; c++) {
+                SizeClassArena a = arenas[c];
+                if (a != null) {
+                    a.decay(cold.get(c));
+                }
+            }
+            budget.freeSpare();
+        } finally {
+            maintenance.unlock();
+        }
+    }
+
+    /**
+     * The pool's idle decay; for tests, which drive it with their clock.
+     *
+     * @return the decay, or null if off
+     */
+    IdleDecay decay() {
+        return decay;
+    }
+
+    private List<List<Block>> perClass() {
+        List<List<Block>> lists = new ArrayList<>(arenas.length);
+        for (int c = 0; c < arenas.length; c++) {
+            lists.add(new ArrayList<>());
+        }
+        return lists;
     }
 
     @Override
@@ -470,7 +535,8 @@ public final class DirectBufferPool implements BufferPool {
             closed = true;
             cache.close();
             tracker.expunge();
-            sweep(true);
+            sweep(SizeClassArena.Sweep.CLOSE);
+            budget.freeSpare();
         } finally {
             maintenance.unlock();
         }
@@ -481,20 +547,16 @@ public final class DirectBufferPool implements BufferPool {
     /**
      * Under the maintenance lock: drains the cache and sweeps every arena.
      *
-     * @return bytes given back to the budget
+     * @return bytes of the slabs dropped
      */
-    private long sweep(boolean closing) {
-        int classes = arenas.length;
-        List<List<Block>> idle = new ArrayList<>(classes);
-        for (int c = 0; c < classes; c++) {
-            idle.add(new ArrayList<>());
-        }
+    private long sweep(SizeClassArena.Sweep mode) {
+        List<List<Block>> idle = perClass();
         cache.drainTo(idle);
         long freed = 0;
-        for (int c = 0; c < classes; c++) {
+        for (int c = 0; c < arenas.length; c++) {
             SizeClassArena a = arenas[c];
             if (a != null) {
-                freed += a.sweep(idle.get(c), closing);
+                freed += a.sweep(idle.get(c), mode);
             }
         }
         return freed;
@@ -584,6 +646,8 @@ public final class DirectBufferPool implements BufferPool {
         private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
         private LeakDetection leakDetection = LeakDetection.SAMPLED;
         private Consumer<LeakReport> leakListener;
+        private Duration idleTimeout = IdleDecay.DEFAULT_TIMEOUT;
+        private LongSupplier clock = System::nanoTime;
 
         /** Creates a builder with the defaults listed in {@link BufferPool#builder()}. */
         public Builder() {
@@ -639,10 +703,27 @@ public final class DirectBufferPool implements BufferPool {
         }
 
         @Override
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = IdleDecay.checkTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * The clock idle decay reads, in nanoseconds; for tests, which move it instead of sleeping.
+         *
+         * @param nanos the clock
+         * @return this builder
+         */
+        public Builder clock(LongSupplier nanos) {
+            this.clock = Objects.requireNonNull(nanos, "clock must not be null");
+            return this;
+        }
+
+        @Override
         public BufferPool build() {
             DirectBufferPool pool = new DirectBufferPool(this, false);
             Instruments.register(pool);
-        PoolEvents.registerPeriodic();
+            PoolEvents.registerPeriodic();
             return pool;
         }
     }

@@ -8,11 +8,19 @@ import java.util.Arrays;
  * takes a full magazine of {@code half} blocks from the depot (Bonwick and Adams' magazine layer,
  * with a stack in place of the loaded and previous magazines). Not thread-safe: used only under
  * its stripe's guard.
+ *
+ * <p>For idle decay it keeps low watermarks: the fewest blocks it held during the current and the
+ * previous decay period. Pops and pushes happen only at the top, so the blocks below both marks
+ * stayed untouched for two periods: {@link #takeCold} hands them to the arena.
  */
 final class Magazine {
     private final Block[] blocks;
     private final int half;
     private int count;
+    /** The fewest blocks held since the last decay step. */
+    private int low;
+    /** The same for the period before. */
+    private int lowBefore;
 
     Magazine(int half) {
         this.half = half;
@@ -31,6 +39,9 @@ final class Magazine {
         }
         // The popped place keeps its reference (blocks live as long as the pool): one store less.
         count = n - 1;
+        if (n - 1 < low) {
+            low = n - 1;
+        }
         return blocks[n - 1];
     }
 
@@ -79,6 +90,8 @@ final class Magazine {
         System.arraycopy(blocks, n - half, out, 0, half);
         Arrays.fill(blocks, n - half, n, null);
         count = n - half;
+        low = Math.min(low, count);
+        lowBefore = Math.min(lowBefore, count);
     }
 
     /**
@@ -103,5 +116,28 @@ final class Magazine {
         }
         Arrays.fill(blocks, null);
         count = 0;
+        low = 0;
+        lowBefore = 0;
+    }
+
+    /**
+     * Decay step: moves the blocks that stayed below both low watermarks (untouched for the last
+     * two periods) into {@code into}, and starts a new period.
+     *
+     * @param into where the cold blocks go
+     */
+    void takeCold(java.util.List<Block> into) {
+        int cold = Math.min(low, lowBefore);
+        for (int i = 0; i < cold; i++) {
+            into.add(blocks[i]);
+        }
+        int n = count;
+        if (cold > 0) {
+            System.arraycopy(blocks, cold, blocks, 0, n - cold);
+            Arrays.fill(blocks, n - cold, n, null);
+        }
+        count = n - cold;
+        lowBefore = low - cold;
+        low = count;
     }
 }

@@ -202,6 +202,29 @@ final class MagazineCache {
     }
 
     /**
+     * Decay step: moves the blocks that stayed untouched in every magazine for the last two decay
+     * periods into {@code cold}, by size class (see {@link Magazine#takeCold}), waiting for each
+     * stripe's guard.
+     *
+     * @param cold one list per size class
+     */
+    void takeColdTo(List<List<Block>> cold) {
+        for (Stripe s : stripes) {
+            s.guardSpinning();
+            try {
+                for (int c = 0; c < s.magazines.length; c++) {
+                    Magazine m = s.magazines[c];
+                    if (m != null) {
+                        m.takeCold(cold.get(c));
+                    }
+                }
+            } finally {
+                s.unguard();
+            }
+        }
+    }
+
+    /**
      * Adds the stripes' counts to {@code totals}: {@code [0]} hits, {@code [1]} releases,
      * {@code [2]} bytes in use. Each stripe is read under its guard; stripes are read one after
      * another, so under concurrency the sum of bytes in use may be off by leases that moved between

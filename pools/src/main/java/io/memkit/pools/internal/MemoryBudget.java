@@ -1,6 +1,8 @@
 package io.memkit.pools.internal;
 
+import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The direct memory a {@code BufferPool} may hold: a cap, the bytes reserved under it, and the
@@ -16,6 +18,9 @@ final class MemoryBudget {
     private final long max;
     private final AtomicLong reserved = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
+    private final ReentrantLock spareLock = new ReentrantLock();
+    /** Regions of dropped slabs, still reserved; guarded by spareLock. */
+    private final ArrayList<SlabMemory> spare = new ArrayList<>();
 
     MemoryBudget(long max) {
         this.max = max;
@@ -100,6 +105,93 @@ final class MemoryBudget {
     void free(Slab slab) {
         release(slab.bytes);
         slab.region.free();
+    }
+
+    /**
+     * Keeps the region of a slab the pool dropped for re-carving: its bytes stay reserved.
+     *
+     * @param slab a slab no block of which is in use or cached
+     */
+    void park(Slab slab) {
+        spareLock.lock();
+        try {
+            spare.add(slab.region);
+        } finally {
+            spareLock.unlock();
+        }
+    }
+
+    /**
+     * Takes the smallest spare region of at least {@code minBytes}.
+     *
+     * @param minBytes the least size that is of use
+     * @return the region, still reserved and now the caller's, or null if none is that large
+     */
+    SlabMemory takeSpare(int minBytes) {
+        spareLock.lock();
+        try {
+            int best = -1;
+            for (int i = 0; i < spare.size(); i++) {
+                int size = spare.get(i).buffer().capacity();
+                if (size >= minBytes && (best < 0 || size < spare.get(best).buffer().capacity())) {
+                    best = i;
+                }
+            }
+            if (best < 0) {
+                return null;
+            }
+            SlabMemory region = spare.get(best);
+            spare.set(best, spare.get(spare.size() - 1));
+            spare.remove(spare.size() - 1);
+            return region;
+        } finally {
+            spareLock.unlock();
+        }
+    }
+
+    /**
+     * Frees every spare region and gives its bytes back.
+     *
+     * @return the bytes given back
+     */
+    long freeSpare() {
+        SlabMemory[] regions;
+        spareLock.lock();
+        try {
+            if (spare.isEmpty()) {
+                return 0;
+            }
+            regions = spare.toArray(new SlabMemory[0]);
+            spare.clear();
+        } finally {
+            spareLock.unlock();
+        }
+        long freed = 0;
+        for (SlabMemory region : regions) {
+            long bytes = region.buffer().capacity();
+            release(bytes);
+            region.free();
+            freed += bytes;
+        }
+        return freed;
+    }
+
+    /**
+     * The bytes of the spare regions.
+     *
+     * @return bytes reserved but parked
+     */
+    long spareBytes() {
+        spareLock.lock();
+        try {
+            long bytes = 0;
+            for (SlabMemory region : spare) {
+                bytes += region.buffer().capacity();
+            }
+            return bytes;
+        } finally {
+            spareLock.unlock();
+        }
     }
 
     /**

@@ -2,12 +2,14 @@ package io.memkit.pools.internal;
 
 import io.memkit.pools.BufferPool;
 import io.memkit.pools.LeakDetection;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Builds and holds {@link BufferPool#shared()}, configured by the system properties
- * {@value #MAX_BYTES}, {@value #MAX_POOLED_CAPACITY} and {@value #LEAK_DETECTION}.
+ * {@value #MAX_BYTES}, {@value #MAX_POOLED_CAPACITY}, {@value #LEAK_DETECTION} and
+ * {@value #IDLE_TIMEOUT}.
  */
 public final class SharedBufferPool {
 
@@ -17,6 +19,9 @@ public final class SharedBufferPool {
     public static final String MAX_POOLED_CAPACITY = "io.memkit.pool.maxPooledCapacity";
     /** Leak detection of the shared pool: OFF, SAMPLED or PARANOID; default SAMPLED. */
     public static final String LEAK_DETECTION = "io.memkit.pool.leakDetection";
+
+    /** Idle timeout of the shared pool in ISO-8601 ({@code PT30S}) or {@code 500ms}, {@code 30s}, {@code 2m}; 0 turns decay off. */
+    public static final String IDLE_TIMEOUT = "io.memkit.pool.idleTimeout";
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static volatile BufferPool instance;
@@ -71,7 +76,48 @@ public final class SharedBufferPool {
                         + "PARANOID: '" + leaks + "'", e);
             }
         }
+        String idle = System.getProperty(IDLE_TIMEOUT);
+        if (idle != null) {
+            b.idleTimeout(parseDuration(IDLE_TIMEOUT, idle));
+        }
         return b;
+    }
+
+    /**
+     * Parses a duration: ISO-8601 ({@code PT30S}), or a count with a unit {@code ms}, {@code s}
+     * or {@code m}, or {@code 0}.
+     *
+     * @param property the property, for messages
+     * @param value    the text
+     * @return the duration, {@code >= 0}
+     * @throws IllegalArgumentException if the text is not such a duration; the message names the
+     *                                  property and the text
+     */
+    static Duration parseDuration(String property, String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        try {
+            Duration d;
+            if (v.startsWith("p") || v.startsWith("-p")) {
+                d = Duration.parse(v.toUpperCase(Locale.ROOT));
+            } else if (v.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+            } else if (v.endsWith("s")) {
+                d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            } else if (v.endsWith("m")) {
+                d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            } else if (v.equals("0")) {
+                d = Duration.ZERO;
+            } else {
+                throw new IllegalArgumentException("no unit");
+            }
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("negative");
+            }
+            return d;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("system property " + property + " must be a duration >= 0 such as "
+                    + "500ms, 30s, 2m, PT30S or 0: '" + value + "'", e);
+        }
     }
 
     /**

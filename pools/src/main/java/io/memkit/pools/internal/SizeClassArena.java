@@ -11,8 +11,10 @@ import org.jctools.queues.varhandle.MpmcVarHandleArrayQueue;
  * The shared layers of one size class, behind the {@link MagazineCache}: the depot of full and
  * empty magazines (lock-free MPMC queues, Bonwick and Adams' depot layer), and the slabs of the
  * class with a free list of idle blocks that did not fit the depot. It takes idle blocks, carves
- * new ones from slabs it reserves in the {@link MemoryBudget}, takes blocks back, and sweeps:
- * drops the slabs whose blocks are all idle and gives their bytes back to the budget.
+ * new ones from slabs it reserves in the {@link MemoryBudget} (or re-carves from the budget's
+ * spare regions), takes blocks back, and sweeps: drops the slabs whose blocks are all idle, and
+ * parks their regions for re-carving or gives their bytes back to the budget. Its decay step does
+ * the same for the slabs whose blocks all stayed idle for two decay periods.
  *
  * <p>Invariants, under {@link #lock} (a {@link ReentrantLock}, never {@code synchronized}, so
  * virtual threads waiting on it unmount): every slab the arena reserved is in {@link #slabs} until a
@@ -40,6 +42,21 @@ final class SizeClassArena {
     private final ArrayList<Slab> slabs = new ArrayList<>();
     /** The slab blocks are carved from, or null; guarded by lock. */
     private Slab current;
+    /**
+     * The free list's low watermarks, for decay: the fewest blocks it held since the last decay
+     * step and in the period before. Blocks are added and taken at the tail, so the ones at the
+     * head below both marks stayed untouched for two periods. Guarded by lock.
+     */
+    private int freeLow;
+    private int freeLowBefore;
+    /**
+     * Full magazines put into or taken from the depot so far, for decay, which only asks whether
+     * it changed: racing increments may lose counts, never all of them.
+     */
+    private volatile int depotMoves;
+    /** {@link #depotMoves} at the last two decay steps (-1: none yet); read and written by decay only. */
+    private int depotMovesAtLastStep = -1;
+    private int depotMovesAtStepBefore = -1;
 
     SizeClassArena(int sizeClass, DirectBufferPool pool, MemoryBudget budget) {
         this.sizeClass = sizeClass;
@@ -57,7 +74,11 @@ final class SizeClassArena {
      * @return an array of {@code half} idle blocks, or null
      */
     Block[] pollFullMagazine() {
-        return depot.poll();
+        Block[] full = depot.poll();
+        if (full != null) {
+            depotMoves++;
+        }
+        return full;
     }
 
     /**
@@ -67,6 +88,7 @@ final class SizeClassArena {
      * @return {@code false} if the depot is full (the caller keeps the blocks)
      */
     boolean offerFullMagazine(Block[] full) {
+        depotMoves++;
         return depot.offer(full);
     }
 
@@ -102,9 +124,13 @@ final class SizeClassArena {
         try {
             pool.ensureOpen();
             Block b = free.pollLast();
+            if (b != null && free.size() < freeLow) {
+                freeLow = free.size();
+            }
             if (b == null) {
                 Block[] full = depot.poll();
                 if (full != null) {
+                    depotMoves++;
                     for (int i = 1; i < full.length; i++) {
                         free.addLast(full[i]);
                     }
@@ -120,8 +146,9 @@ final class SizeClassArena {
     }
 
     /**
-     * A new block from the current slab, or from a new slab of up to {@code slabBlocks} blocks, as
-     * many as the budget allows.
+     * A new block from the current slab, else from a spare region the budget holds (re-carved for
+     * this class), else from a new slab of up to {@code slabBlocks} blocks, as many as the budget
+     * allows.
      *
      * @param slabBlocks the most blocks a new slab may have, {@code >= 1}
      * @return the block, now the caller's, or null if the budget has no room for even one block
@@ -134,12 +161,16 @@ final class SizeClassArena {
             pool.ensureOpen();
             Slab s = current;
             if (s == null || s.carved == s.blockCount) {
-                int blocks = budget.reserveUpTo(blockSize, slabBlocks);
-                if (blocks == 0) {
-                    return null;
+                SlabMemory spare = budget.takeSpare(blockSize);
+                if (spare != null) {
+                    s = new Slab(spare, sizeClass, blockSize, spare.buffer().capacity() / blockSize);
+                } else {
+                    int blocks = budget.reserveUpTo(blockSize, slabBlocks);
+                    if (blocks == 0) {
+                        return null;
+                    }
+                    s = new Slab(budget.allocate((long) blocks * blockSize), sizeClass, blockSize, blocks);
                 }
-                long bytes = (long) blocks * blockSize;
-                s = new Slab(budget.allocate(bytes), sizeClass, blockSize, blocks);
                 current = s;
                 slabs.add(s);
             }
@@ -201,18 +232,29 @@ final class SizeClassArena {
 
     // ------------------------------------------------------------------ sweep
 
+    /** What a sweep does with the slabs whose blocks are all idle. */
+    enum Sweep {
+        /** Park their regions in the budget for re-carving: making room at the cap. */
+        PARK,
+        /** Free them: trim. */
+        FREE,
+        /** Free them, and drop every other slab once its last lease returns: close. */
+        CLOSE
+    }
+
     /**
      * Under the pool's maintenance lock: gathers the depot's and free list's blocks with
-     * {@code idle} (the class's blocks drained from the caches), drops the slabs whose carved blocks
-     * are all idle and gives their bytes back. Blocks of the other slabs go back to the free list,
-     * or, when closing, are dropped and their slabs dropped once their last lease returns. Blocks in
-     * transit between layers are not seen, which only keeps their slab: never unsafe.
+     * {@code idle} (the class's blocks drained from the caches) and drops the slabs whose carved
+     * blocks are all idle, parking or freeing them. Blocks of the other slabs go back to the free
+     * list, or, when closing, are dropped and their slabs dropped once their last lease returns.
+     * Blocks in transit between layers are not seen, which only keeps their slab: never unsafe.
      *
-     * @param idle    the class's blocks drained from the caches
-     * @param closing whether the pool is closing
-     * @return bytes given back to the budget
+     * @param idle the class's blocks drained from the caches
+     * @param mode what to do with wholly idle slabs
+     * @return bytes of the slabs dropped
      */
-    long sweep(List<Block> idle, boolean closing) {
+    long sweep(List<Block> idle, Sweep mode) {
+        boolean closing = mode == Sweep.CLOSE;
         for (Block[] full; (full = depot.poll()) != null; ) {
             idle.addAll(Arrays.asList(full));
             Arrays.fill(full, null);
@@ -223,6 +265,9 @@ final class SizeClassArena {
         try {
             idle.addAll(free);
             free.clear();
+            // Every block was just moved: none counts as cold until two decay periods pass.
+            freeLow = 0;
+            freeLowBefore = 0;
             for (Block b : idle) {
                 b.slab.idleMark++;
             }
@@ -236,7 +281,11 @@ final class SizeClassArena {
                     }
                 }
                 if (allIdle) {
-                    budget.free(s);
+                    if (mode == Sweep.PARK) {
+                        budget.park(s);
+                    } else {
+                        budget.free(s);
+                    }
                     freed += s.bytes;
                 } else if (closing && s.closeBalance.addAndGet(s.carved - s.idleMark) == 0) {
                     // Every lease out at close has returned already.
@@ -253,6 +302,67 @@ final class SizeClassArena {
             for (Block b : idle) {
                 b.slab.idleMark = 0;
             }
+        } finally {
+            lock.unlock();
+        }
+        return freed;
+    }
+
+    /**
+     * Decay step, under the pool's maintenance lock: adds to {@code cold} (the class's blocks that
+     * stayed untouched in the caches for the last two decay periods) the depot's magazines if none
+     * was put in or taken out for two periods and the free list's blocks below both its low watermarks; frees the
+     * slabs whose carved blocks are all among them; and puts the other cold blocks back at the
+     * free list's head, where they stay counted as untouched.
+     *
+     * @param cold the class's cold blocks from the caches
+     * @return bytes given back to the budget
+     */
+    long decay(List<Block> cold) {
+        int moves = depotMoves;
+        if (moves == depotMovesAtStepBefore) {
+            for (Block[] full; (full = depot.poll()) != null; ) {
+                cold.addAll(Arrays.asList(full));
+                Arrays.fill(full, null);
+                empties.offer(full);
+            }
+        }
+        depotMovesAtStepBefore = depotMovesAtLastStep;
+        depotMovesAtLastStep = moves;
+        long freed = 0;
+        lock.lock();
+        try {
+            int fromFree = Math.min(Math.min(freeLow, freeLowBefore), free.size());
+            for (int i = 0; i < fromFree; i++) {
+                cold.add(free.pollFirst());
+            }
+            for (Block b : cold) {
+                b.slab.idleMark++;
+            }
+            for (int i = slabs.size() - 1; i >= 0; i--) {
+                Slab s = slabs.get(i);
+                if (s.idleMark == s.carved) {
+                    slabs.remove(i);
+                    if (current == s) {
+                        current = null;
+                    }
+                    budget.free(s);
+                    freed += s.bytes;
+                }
+            }
+            int kept = 0;
+            for (int i = cold.size() - 1; i >= 0; i--) {
+                Block b = cold.get(i);
+                if (b.slab.idleMark != b.slab.carved) {
+                    free.addFirst(b);
+                    kept++;
+                }
+            }
+            for (Block b : cold) {
+                b.slab.idleMark = 0;
+            }
+            freeLowBefore = Math.max(0, freeLow - fromFree) + kept;
+            freeLow = free.size();
         } finally {
             lock.unlock();
         }

@@ -21,7 +21,7 @@ final class Slab {
     final int sizeClass;
     final int blockSize;
     final int blockCount;
-    /** Bytes reserved: {@code blockSize * blockCount}. */
+    /** Bytes reserved: the region's size, at least {@code blockSize * blockCount} (a re-carved region may be larger). */
     final long bytes;
     /** Blocks carved so far; guarded by the arena's lock (dedicated slabs: always 1). */
     int carved;
@@ -39,6 +39,6 @@ final class Slab {
         this.sizeClass = sizeClass;
         this.blockSize = blockSize;
         this.blockCount = blockCount;
-        this.bytes = (long) blockSize * blockCount;
+        this.bytes = memory.capacity();
     }
 }

@@ -16,6 +16,35 @@ class SharedBufferPoolTest {
         System.clearProperty(SharedBufferPool.MAX_BYTES);
         System.clearProperty(SharedBufferPool.MAX_POOLED_CAPACITY);
         System.clearProperty(SharedBufferPool.LEAK_DETECTION);
+        System.clearProperty(SharedBufferPool.IDLE_TIMEOUT);
+    }
+
+    @Test
+    void idleTimeoutsParseInEveryDocumentedForm() {
+        assertThat(SharedBufferPool.parseDuration("p", "500ms")).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(SharedBufferPool.parseDuration("p", " 30s ")).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(SharedBufferPool.parseDuration("p", "2M")).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(SharedBufferPool.parseDuration("p", "pt1m30s")).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(SharedBufferPool.parseDuration("p", "0")).isEqualTo(java.time.Duration.ZERO);
+        for (String bad : new String[] {"", "30", "soon", "-5s", "-PT1S", "5h"}) {
+            assertThatIllegalArgumentException().isThrownBy(() -> SharedBufferPool.parseDuration("io.t", bad))
+                    .withMessageContaining("io.t").withMessageContaining("'" + bad + "'");
+        }
+    }
+
+    @Test
+    void theIdleTimeoutPropertyReachesTheBuilder() {
+        System.setProperty(SharedBufferPool.IDLE_TIMEOUT, "0");
+        DirectBufferPool off = (DirectBufferPool) SharedBufferPool.configure(new DirectBufferPool.Builder().maxBytes(1 << 20)).build();
+        System.setProperty(SharedBufferPool.IDLE_TIMEOUT, "250ms");
+        DirectBufferPool on = (DirectBufferPool) SharedBufferPool.configure(new DirectBufferPool.Builder().maxBytes(1 << 20)).build();
+        try {
+            assertThat(off.decay()).isNull();
+            assertThat(on.decay()).isNotNull();
+        } finally {
+            off.close();
+            on.close();
+        }
     }
 
     @Test
