@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * buffer, write to it, yield while holding it (as across blocking I/O), and release it, 100 times.
  * Reports, per allocator, the peak number of buffers held at once (the live working set is that
  * times 4 KiB), the direct memory the allocator holds at its peak (sampled every millisecond by a
- * platform thread) and at the end, for memkit also after {@code trim()}, and the heap still retained
+ * platform thread), at the end, after {@value #IDLE_MILLIS} ms idle (memkit's pool has an idle
+ * timeout of half that, so the idle time is two timeouts), for memkit also after {@code trim()}, and the heap still retained
  * after a full GC. Direct memory is what the allocator reports (memkit {@code bytesReserved}, Netty
  * {@code metric().usedDirectMemory()}): Netty allocates without the JDK's direct-buffer counter. memkit {@code BufferPool}
  * (defaults) vs Netty 4.2 {@code PooledByteBufAllocator.DEFAULT} and {@code AdaptiveByteBufAllocator}.
@@ -40,6 +41,8 @@ public final class VirtualThreadFootprint {
     static final int THREADS = 10_000;
     static final int ROUNDS = 100;
     static final int SIZE = 4096;
+    /** Idle time after the burst; memkit's idle timeout is half of it. */
+    static final long IDLE_MILLIS = 2000;
     private static final String[] CONTENDERS = {"memkit", "nettyPooled", "nettyAdaptive"};
 
     private VirtualThreadFootprint() {
@@ -60,8 +63,8 @@ public final class VirtualThreadFootprint {
         String cp = System.getProperty("java.class.path");
         System.out.printf(Locale.ROOT, "VirtualThreadFootprint: %,d virtual threads x %d x acquire/yield/release %d B, "
                 + "Java %s%n", THREADS, ROUNDS, SIZE, Runtime.version());
-        System.out.printf(Locale.ROOT, "%-14s %10s %14s %14s %14s %14s %12s %9s%n", "allocator", "peak live",
-                "working set", "peak held", "held at end", "after trim", "heap kept", "time ms");
+        System.out.printf(Locale.ROOT, "%-14s %10s %14s %14s %14s %14s %14s %12s %9s%n", "allocator", "peak live",
+                "working set", "peak held", "held at end", "after idle", "after trim", "heap kept", "time ms");
         for (String c : CONTENDERS) {
             List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
                     "-cp", cp, VirtualThreadFootprint.class.getName(), c));
@@ -133,7 +136,8 @@ public final class VirtualThreadFootprint {
         Round round;
         switch (contender) {
             case "memkit": {
-                BufferPool p = BufferPool.builder().name("vt-footprint").build();
+                BufferPool p = BufferPool.builder().name("vt-footprint")
+                        .idleTimeout(java.time.Duration.ofMillis(IDLE_MILLIS / 2)).build();
                 pool = p;
                 round = (live, peak) -> {
                     try (PooledBuffer b = p.acquire(SIZE)) {
@@ -203,14 +207,16 @@ public final class VirtualThreadFootprint {
         sampler.join();
         long heldAtEnd = held(memkit, nettyAllocator);
         long peakSeen = Math.max(peakHeld.get(), memkit != null ? memkit.stats().peakBytesReserved() : 0);
+        Thread.sleep(IDLE_MILLIS);
+        long heldAfterIdle = held(memkit, nettyAllocator);
         String afterTrim = "n/a";
         if (memkit != null) {
             memkit.trim();
             afterTrim = Long.toString(memkit.stats().bytesReserved());
         }
         long heapKept = heapAfterGc() - heapBefore;
-        System.out.printf(Locale.ROOT, "%-14s %10d %14d %14d %14d %14s %12d %9d%n", contender, peak.get(),
-                (long) peak.get() * SIZE, peakSeen, heldAtEnd, afterTrim, heapKept, millis);
+        System.out.printf(Locale.ROOT, "%-14s %10d %14d %14d %14d %14d %14s %12d %9d%n", contender, peak.get(),
+                (long) peak.get() * SIZE, peakSeen, heldAtEnd, heldAfterIdle, afterTrim, heapKept, millis);
         // keep the allocator reachable until after the heap was measured
         if (pool != null) {
             pool.close();

@@ -118,9 +118,10 @@ public final class BurstIdleScenario implements Scenario {
                 + "acquire+release per 100 ms. bytes/unit: direct memory the allocator holds at the end of the idle time "
                 + "per byte of the live set (1.0 = it holds only what is in use); direct: the bytes it holds then; "
                 + "ns/unit: the burst's wall time per byte of its peak live set (burstNsPerTask gives it per task); "
-                + "GCs: collections during the burst. memkit BufferPool "
-                + "(builder defaults), the same with trim() when the burst ends, and fresh Netty 4.2 "
-                + "PooledByteBufAllocator and AdaptiveByteBufAllocator instances.";
+                + "GCs: collections during the burst. memkit BufferPool with idleTimeout half the idle time (so the "
+                + "idle time is two timeouts: idle decay's target is at most 1.5 x the live set by then), with the "
+                + "builder defaults (idleTimeout 30 s, longer than the idle time here), the same with trim() when the "
+                + "burst ends, and fresh Netty 4.2 PooledByteBufAllocator and AdaptiveByteBufAllocator instances.";
     }
 
     @Override
@@ -145,8 +146,8 @@ public final class BurstIdleScenario implements Scenario {
         int wave = virtual ? tasks : Math.min(tasks, PLATFORM_THREADS);
         context.progress(tasks + " burst tasks on " + (virtual ? "virtual threads" : PLATFORM_THREADS + " platform threads")
                 + ", then " + idleMillis + " ms idle per allocator");
-        List<Contender> contenders = List.of(new MemkitPool(false), new MemkitPool(true), new NettyPooled(),
-                new NettyAdaptive());
+        List<Contender> contenders = List.of(new MemkitPool(false, java.time.Duration.ofMillis(idleMillis / 2)),
+                new MemkitPool(false, null), new MemkitPool(true, null), new NettyPooled(), new NettyAdaptive());
         // one executor for every run, its platform threads started before any burst: a burst then times the
         // allocator, not the creation of its threads
         ExecutorService executor = virtual ? virtualExecutor : platformThreads(wave);
@@ -583,19 +584,32 @@ public final class BurstIdleScenario implements Scenario {
         abstract void tearDown();
     }
 
-    /** memkit's BufferPool with the builder's defaults, optionally trimmed when the burst ends. */
+    /**
+     * memkit's BufferPool with the builder's defaults, or with an idle timeout of half the idle
+     * time (so the idle time is two timeouts), or trimmed when the burst ends.
+     */
     static final class MemkitPool extends Contender {
         private final boolean trimAfterBurst;
+        /** Null: the builder's default. */
+        private final java.time.Duration idleTimeout;
         private BufferPool pool;
 
-        MemkitPool(boolean trimAfterBurst) {
-            super(trimAfterBurst ? "memkit BufferPool, trim() after the burst" : "memkit BufferPool", Role.MEMKIT);
+        MemkitPool(boolean trimAfterBurst, java.time.Duration idleTimeout) {
+            super(trimAfterBurst ? "memkit BufferPool, trim() after the burst"
+                    : idleTimeout != null ? "memkit BufferPool, idleTimeout " + idleTimeout.toMillis() + " ms"
+                    : "memkit BufferPool (default idleTimeout 30 s)", Role.MEMKIT);
             this.trimAfterBurst = trimAfterBurst;
+            this.idleTimeout = idleTimeout;
         }
 
         @Override
         void setUp() {
-            pool = BufferPool.builder().name(trimAfterBurst ? "burst-idle-trim" : "burst-idle").build();
+            BufferPool.Builder b = BufferPool.builder().name(trimAfterBurst ? "burst-idle-trim"
+                    : idleTimeout != null ? "burst-idle-decay" : "burst-idle");
+            if (idleTimeout != null) {
+                b.idleTimeout(idleTimeout);
+            }
+            pool = b.build();
         }
 
         @Override
