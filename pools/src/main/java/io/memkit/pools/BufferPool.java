@@ -1,7 +1,7 @@
 package io.memkit.pools;
 
 import io.memkit.meter.Instrumented;
-import io.memkit.pools.internal.DirectBufferPool;
+import io.memkit.pools.internal.BufferPoolBuilder;
 import io.memkit.pools.internal.SharedBufferPool;
 import java.time.Duration;
 import java.util.List;
@@ -79,7 +79,7 @@ public interface BufferPool extends Instrumented, AutoCloseable {
      * @return a new builder
      */
     static Builder builder() {
-        return new DirectBufferPool.Builder();
+        return new BufferPoolBuilder();
     }
 
     /**

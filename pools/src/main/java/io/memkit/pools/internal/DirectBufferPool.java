@@ -17,10 +17,8 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * The {@link BufferPool} implementation: the policy over a {@link MagazineCache} (the hit path), a
@@ -99,7 +97,7 @@ public final class DirectBufferPool implements BufferPool, IdleDecay.Target {
     private final IdleDecay decay;
     private volatile boolean closed;
 
-    private DirectBufferPool(Builder b, boolean shared) {
+    DirectBufferPool(BufferPoolBuilder b, boolean shared) {
         this.name = b.name != null ? b.name : PoolDefaults.bufferPoolName();
         this.maxPooledCapacity = b.maxPooledCapacity;
         long maxBytes = b.maxBytes > 0 ? b.maxBytes : DirectMemoryLimit.defaultCap();
@@ -135,7 +133,7 @@ public final class DirectBufferPool implements BufferPool, IdleDecay.Target {
         return -1;
     }
 
-    static DirectBufferPool createShared(Builder b) {
+    static DirectBufferPool createShared(BufferPoolBuilder b) {
         DirectBufferPool pool = new DirectBufferPool(b, true);
         Instruments.register(pool);
         PoolEvents.registerPeriodic();
@@ -629,102 +627,5 @@ public final class DirectBufferPool implements BufferPool, IdleDecay.Target {
     @Override
     public String toString() {
         return "BufferPool '" + name + "' " + stats();
-    }
-
-    // ------------------------------------------------------------------------------------ builder
-
-    /** The {@link BufferPool.Builder} implementation. */
-    public static final class Builder implements BufferPool.Builder {
-        private String name;
-        /**
-         * Unset (-1) until {@link #maxBytes(long)}: the default, three quarters of the JVM's limit,
-         * is read from the management beans only for a pool built without a cap.
-         */
-        private long maxBytes = -1;
-        private int maxPooledCapacity = DEFAULT_MAX_POOLED_CAPACITY;
-        private Exhausted whenExhausted = Exhausted.FAIL;
-        private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
-        private LeakDetection leakDetection = LeakDetection.SAMPLED;
-        private Consumer<LeakReport> leakListener;
-        private Duration idleTimeout = IdleDecay.DEFAULT_TIMEOUT;
-        private LongSupplier clock = System::nanoTime;
-
-        /** Creates a builder with the defaults listed in {@link BufferPool#builder()}. */
-        public Builder() {
-        }
-
-        @Override
-        public Builder name(String name) {
-            this.name = BuilderChecks.name(name);
-            return this;
-        }
-
-        @Override
-        public Builder maxBytes(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("maxBytes must be >= 1: " + bytes);
-            }
-            this.maxBytes = bytes;
-            return this;
-        }
-
-        @Override
-        public Builder maxPooledCapacity(int bytes) {
-            if (bytes < 0 || bytes > SizeClasses.MAX_CAPACITY) {
-                throw new IllegalArgumentException("maxPooledCapacity must be in [0, " + SizeClasses.MAX_CAPACITY
-                        + "]: " + bytes);
-            }
-            this.maxPooledCapacity = bytes;
-            return this;
-        }
-
-        @Override
-        public Builder whenExhausted(Exhausted policy) {
-            this.whenExhausted = Objects.requireNonNull(policy, "policy must not be null");
-            return this;
-        }
-
-        @Override
-        public Builder acquireTimeout(Duration timeout) {
-            this.acquireTimeout = BuilderChecks.acquireTimeout(timeout);
-            return this;
-        }
-
-        @Override
-        public Builder leakDetection(LeakDetection level) {
-            this.leakDetection = Objects.requireNonNull(level, "level must not be null");
-            return this;
-        }
-
-        @Override
-        public Builder leakListener(Consumer<LeakReport> listener) {
-            this.leakListener = Objects.requireNonNull(listener, "listener must not be null");
-            return this;
-        }
-
-        @Override
-        public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = IdleDecay.checkTimeout(timeout);
-            return this;
-        }
-
-        /**
-         * The clock idle decay reads, in nanoseconds; for tests, which move it instead of sleeping.
-         *
-         * @param nanos the clock
-         * @return this builder
-         */
-        public Builder clock(LongSupplier nanos) {
-            this.clock = Objects.requireNonNull(nanos, "clock must not be null");
-            return this;
-        }
-
-        @Override
-        public BufferPool build() {
-            DirectBufferPool pool = new DirectBufferPool(this, false);
-            Instruments.register(pool);
-            PoolEvents.registerPeriodic();
-            return pool;
-        }
     }
 }

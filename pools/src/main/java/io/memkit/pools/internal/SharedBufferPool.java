@@ -43,7 +43,7 @@ public final class SharedBufferPool {
         LOCK.lock();
         try {
             if (instance == null) {
-                instance = DirectBufferPool.createShared(configure(new DirectBufferPool.Builder().name("shared")));
+                instance = DirectBufferPool.createShared(configure(new BufferPoolBuilder().name("shared")));
             }
             return instance;
         } finally {
@@ -58,7 +58,7 @@ public final class SharedBufferPool {
      * @return the builder
      * @throws IllegalArgumentException if a property is invalid; the message names it and its value
      */
-    static DirectBufferPool.Builder configure(DirectBufferPool.Builder b) {
+    static BufferPoolBuilder configure(BufferPoolBuilder b) {
         String maxBytes = System.getProperty(MAX_BYTES);
         if (maxBytes != null) {
             b.maxBytes(parseBytes(MAX_BYTES, maxBytes, 1, Long.MAX_VALUE));

@@ -21,7 +21,7 @@ class BufferPoolDecayTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
     private DirectBufferPool pool(long maxBytes) {
-        return (DirectBufferPool) new DirectBufferPool.Builder().name("decay").maxBytes(maxBytes)
+        return (DirectBufferPool) new BufferPoolBuilder().name("decay").maxBytes(maxBytes)
                 .leakDetection(LeakDetection.OFF).idleTimeout(TIMEOUT).clock(now::get).build();
     }
 
@@ -135,7 +135,7 @@ class BufferPoolDecayTest {
 
     @Test
     void zeroTurnsDecayOffAndBadTimeoutsAreRefused() {
-        try (DirectBufferPool pool = (DirectBufferPool) new DirectBufferPool.Builder().maxBytes(1 << 20)
+        try (DirectBufferPool pool = (DirectBufferPool) new BufferPoolBuilder().maxBytes(1 << 20)
                 .idleTimeout(Duration.ZERO).build()) {
             assertThat(pool.decay()).isNull();
         }
@@ -169,7 +169,7 @@ class BufferPoolDecayTest {
 
     @Test
     void atTheCapIdleSlabsOfOneClassAreReCarvedForAnother() {
-        try (DirectBufferPool pool = (DirectBufferPool) new DirectBufferPool.Builder().maxBytes(1 << 20)
+        try (DirectBufferPool pool = (DirectBufferPool) new BufferPoolBuilder().maxBytes(1 << 20)
                 .leakDetection(LeakDetection.OFF).idleTimeout(Duration.ZERO).build()) {
             for (int round = 0; round < 6; round++) {
                 int capacity = round % 2 == 0 ? 4096 : 64 * 1024;

@@ -35,9 +35,9 @@ class SharedBufferPoolTest {
     @Test
     void theIdleTimeoutPropertyReachesTheBuilder() {
         System.setProperty(SharedBufferPool.IDLE_TIMEOUT, "0");
-        DirectBufferPool off = (DirectBufferPool) SharedBufferPool.configure(new DirectBufferPool.Builder().maxBytes(1 << 20)).build();
+        DirectBufferPool off = (DirectBufferPool) SharedBufferPool.configure(new BufferPoolBuilder().maxBytes(1 << 20)).build();
         System.setProperty(SharedBufferPool.IDLE_TIMEOUT, "250ms");
-        DirectBufferPool on = (DirectBufferPool) SharedBufferPool.configure(new DirectBufferPool.Builder().maxBytes(1 << 20)).build();
+        DirectBufferPool on = (DirectBufferPool) SharedBufferPool.configure(new BufferPoolBuilder().maxBytes(1 << 20)).build();
         try {
             assertThat(off.decay()).isNull();
             assertThat(on.decay()).isNotNull();
@@ -75,7 +75,7 @@ class SharedBufferPoolTest {
         System.setProperty(SharedBufferPool.MAX_BYTES, "1m");
         System.setProperty(SharedBufferPool.MAX_POOLED_CAPACITY, "64k");
         System.setProperty(SharedBufferPool.LEAK_DETECTION, "paranoid");
-        DirectBufferPool p = (DirectBufferPool) SharedBufferPool.configure(new DirectBufferPool.Builder()).build();
+        DirectBufferPool p = (DirectBufferPool) SharedBufferPool.configure(new BufferPoolBuilder()).build();
         try {
             assertThat(p.maxBytes()).isEqualTo(1 << 20);
             assertThat(p.maxPooledCapacity()).isEqualTo(64 * 1024);
@@ -89,7 +89,7 @@ class SharedBufferPoolTest {
     void rejectsAnUnknownLeakLevel() {
         System.setProperty(SharedBufferPool.LEAK_DETECTION, "sometimes");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> SharedBufferPool.configure(new DirectBufferPool.Builder()))
+                .isThrownBy(() -> SharedBufferPool.configure(new BufferPoolBuilder()))
                 .withMessageContaining(SharedBufferPool.LEAK_DETECTION).withMessageContaining("'sometimes'");
     }
 
@@ -98,7 +98,7 @@ class SharedBufferPoolTest {
         for (String zero : new String[] {"0", "0k", " 0m "}) {
             System.setProperty(SharedBufferPool.MAX_BYTES, zero);
             assertThatIllegalArgumentException()
-                    .isThrownBy(() -> SharedBufferPool.configure(new DirectBufferPool.Builder()))
+                    .isThrownBy(() -> SharedBufferPool.configure(new BufferPoolBuilder()))
                     .withMessageContaining("system property " + SharedBufferPool.MAX_BYTES)
                     .withMessageContaining("'" + zero + "'");
         }
