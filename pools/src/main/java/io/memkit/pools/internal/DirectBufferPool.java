@@ -596,32 +596,13 @@ public final class DirectBufferPool implements BufferPool, IdleDecay.Target {
         return "BufferPool";
     }
 
-
     /**
-     * The cap on direct memory.
+     * The cap on direct memory; for tests and diagnostics (the default is computed at build time).
      *
      * @return maxBytes
      */
     public long maxBytes() {
         return budget.max();
-    }
-
-    /**
-     * The largest request served from size classes as configured.
-     *
-     * @return maxPooledCapacity
-     */
-    public int maxPooledCapacity() {
-        return maxPooledCapacity;
-    }
-
-    /**
-     * The leak detection level.
-     *
-     * @return the level
-     */
-    public LeakDetection leakDetection() {
-        return tracker.level();
     }
 
     @Override

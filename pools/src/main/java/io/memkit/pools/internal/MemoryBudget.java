@@ -177,24 +177,6 @@ final class MemoryBudget {
     }
 
     /**
-     * The bytes of the spare regions.
-     *
-     * @return bytes reserved but parked
-     */
-    long spareBytes() {
-        spareLock.lock();
-        try {
-            long bytes = 0;
-            for (SlabMemory region : spare) {
-                bytes += region.buffer().capacity();
-            }
-            return bytes;
-        } finally {
-            spareLock.unlock();
-        }
-    }
-
-    /**
      * The cap.
      *
      * @return the most bytes that may be reserved

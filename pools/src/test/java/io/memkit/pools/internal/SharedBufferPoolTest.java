@@ -78,8 +78,14 @@ class SharedBufferPoolTest {
         DirectBufferPool p = (DirectBufferPool) SharedBufferPool.configure(new BufferPoolBuilder()).build();
         try {
             assertThat(p.maxBytes()).isEqualTo(1 << 20);
-            assertThat(p.maxPooledCapacity()).isEqualTo(64 * 1024);
-            assertThat(p.leakDetection()).isEqualTo(LeakDetection.PARANOID);
+            // 64k is the largest pooled request: one byte more gets dedicated memory.
+            p.acquire(64 * 1024).close();
+            p.acquire(64 * 1024 + 1).close();
+            assertThat(p.stats().unpooled()).isEqualTo(1);
+            // paranoid: every live lease is tracked.
+            try (io.memkit.pools.PooledBuffer a = p.acquire(10); io.memkit.pools.PooledBuffer b = p.acquire(20)) {
+                assertThat(p.outstanding()).hasSize(2);
+            }
         } finally {
             p.close();
         }
