@@ -13,37 +13,6 @@ import java.util.List;
  */
 class BufferPoolFuzzTest {
 
-    /** A lease of the model. */
-    private static final class Model {
-        final PooledBuffer lease;
-        final int capacity;
-        final byte seed;
-        int refs = 1;
-
-        Model(PooledBuffer lease, int capacity, byte seed) {
-            this.lease = lease;
-            this.capacity = capacity;
-            this.seed = seed;
-        }
-    }
-
-    /** The bytes a lease of {@code capacity} holds: its size class's block, or dedicated memory. */
-    private static long blockOf(int capacity, int maxPooled, long maxBytes) {
-        long pooled = classBlock(capacity);
-        // pooled only up to maxPooledCapacity, and only in classes whose block fits the cap
-        return capacity <= maxPooled && pooled <= maxBytes ? pooled : capacity;
-    }
-
-    private static long classBlock(int capacity) {
-        int c = Math.max(capacity, 1);
-        if (c <= 256) {
-            return (c + 15) / 16 * 16;
-        }
-        int k = 31 - Integer.numberOfLeadingZeros(c - 1);
-        long step = 1L << (k - 3);
-        return (c + step - 1) / step * step;
-    }
-
     private static void check(boolean ok, String what) {
         if (!ok) {
             throw new AssertionError(what);
@@ -57,7 +26,7 @@ class BufferPoolFuzzTest {
         int maxPooled = data.consumeInt(0, 32 * 1024);
         BufferPool pool = BufferPool.builder().name("fuzz").maxBytes(maxBytes).maxPooledCapacity(maxPooled)
                 .leakDetection(data.consumeBoolean() ? LeakDetection.PARANOID : LeakDetection.OFF).build();
-        List<Model> live = new ArrayList<>();
+        List<LeaseModel> live = new ArrayList<>();
         List<PooledBuffer> released = new ArrayList<>();
         long acquires = 0;
         long releases = 0;
@@ -80,7 +49,7 @@ class BufferPoolFuzzTest {
                             if (capacity > 0) {
                                 b.byteBuffer().put(0, seed).put(capacity - 1, seed);
                             }
-                            live.add(new Model(b, capacity, seed));
+                            live.add(new LeaseModel(b, LeaseModel.blockOf(capacity, maxPooled, maxBytes), seed));
                             acquires++;
                         } catch (IllegalArgumentException e) {
                             check(capacity > maxBytes, "refused " + capacity + " within maxBytes: " + e);
@@ -93,17 +62,17 @@ class BufferPoolFuzzTest {
                     }
                     case 2 -> {
                         if (!live.isEmpty()) {
-                            Model m = live.get(data.consumeInt(0, live.size() - 1));
+                            LeaseModel m = live.get(data.consumeInt(0, live.size() - 1));
                             m.lease.retain();
                             m.refs++;
                         }
                     }
                     case 3 -> {
                         if (!live.isEmpty()) {
-                            Model m = live.get(data.consumeInt(0, live.size() - 1));
-                            if (m.capacity > 0) {
+                            LeaseModel m = live.get(data.consumeInt(0, live.size() - 1));
+                            if (m.lease.capacity() > 0) {
                                 check(m.lease.byteBuffer().get(0) == m.seed
-                                        && m.lease.byteBuffer().get(m.capacity - 1) == m.seed, "bytes of a lease changed");
+                                        && m.lease.byteBuffer().get(m.lease.capacity() - 1) == m.seed, "bytes of a lease changed");
                             }
                             m.lease.close();
                             if (--m.refs == 0) {
@@ -134,10 +103,10 @@ class BufferPoolFuzzTest {
                     case 5 -> pool.trim();
                     case 6 -> {
                         if (!live.isEmpty()) {
-                            Model m = live.get(data.consumeInt(0, live.size() - 1));
+                            LeaseModel m = live.get(data.consumeInt(0, live.size() - 1));
                             io.memkit.buffers.Slice s = m.lease.slice();
-                            check(s.length() == m.capacity, "slice length");
-                            if (m.capacity > 0) {
+                            check(s.length() == m.lease.capacity(), "slice length");
+                            if (m.lease.capacity() > 0) {
                                 check(s.getByte(0) == m.seed, "slice byte");
                             }
                         }
@@ -151,8 +120,8 @@ class BufferPoolFuzzTest {
                 }
                 BufferPoolStats s = pool.stats();
                 long inUse = 0;
-                for (Model m : live) {
-                    inUse += blockOf(m.capacity, maxPooled, maxBytes);
+                for (LeaseModel m : live) {
+                    inUse += m.block;
                     check(m.lease.refCount() == m.refs, "refCount");
                 }
                 check(s.acquires() == acquires && s.releases() == releases && s.liveLeases() == live.size()
@@ -163,7 +132,7 @@ class BufferPoolFuzzTest {
                 check(s.bytesReserved() <= s.peakBytesReserved() && s.peakBytesReserved() <= maxBytes, "cap " + s);
             }
         } finally {
-            for (Model m : live) {
+            for (LeaseModel m : live) {
                 for (int i = 0; i < m.refs; i++) {
                     m.lease.close();
                 }

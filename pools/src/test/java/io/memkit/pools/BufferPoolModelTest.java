@@ -23,31 +23,8 @@ class BufferPoolModelTest {
     private static final int[] SIZES = {0, 1, 100, 256, 257, 1000, 4096, 5000, 20_000, 70_000};
     private static final long MAX_BYTES = 512 * 1024;
 
-    /** A lease of the model. */
-    private static final class Model {
-        final PooledBuffer lease;
-        final long block;
-        final byte seed;
-        int refs = 1;
-
-        Model(PooledBuffer lease, long block, byte seed) {
-            this.lease = lease;
-            this.block = block;
-            this.seed = seed;
-        }
-    }
-
     private static long blockOf(int capacity, int maxPooled) {
-        if (capacity > maxPooled) {
-            return capacity;
-        }
-        int c = Math.max(capacity, 1);
-        if (c <= 256) {
-            return (c + 15) / 16 * 16;
-        }
-        int k = 31 - Integer.numberOfLeadingZeros(c - 1);
-        long step = 1L << (k - 3);
-        return (c + step - 1) / step * step;
+        return LeaseModel.blockOf(capacity, maxPooled, Long.MAX_VALUE);
     }
 
     /**
@@ -82,7 +59,7 @@ class BufferPoolModelTest {
             builder.whenExhausted(Exhausted.WAIT).acquireTimeout(java.time.Duration.ofMillis(1));
         }
         try (BufferPool pool = builder.build()) {
-            List<Model> live = new ArrayList<>();
+            List<LeaseModel> live = new ArrayList<>();
             List<PooledBuffer> released = new ArrayList<>();
             long acquires = 0;
             long releases = 0;
@@ -100,7 +77,7 @@ class BufferPoolModelTest {
                             b = pool.acquire(capacity);
                         } catch (PoolExhaustedException e) {
                             long pinned = 0;
-                            for (Model m : live) {
+                            for (LeaseModel m : live) {
                                 pinned += pinnedBy(m.block, m.lease.capacity(), maxPooled, maxBytes);
                             }
                             assertThat(pinned + blockOf(capacity, maxPooled)).as("refused %d bytes with %d live "
@@ -114,14 +91,14 @@ class BufferPoolModelTest {
                         for (int i = 0; i < capacity; i++) {
                             b.byteBuffer().put(i, (byte) (seed + i));
                         }
-                        live.add(new Model(b, blockOf(capacity, maxPooled), seed));
+                        live.add(new LeaseModel(b, blockOf(capacity, maxPooled), seed));
                         break;
                     }
                     case 2: {
                         if (live.isEmpty()) {
                             break;
                         }
-                        Model m = live.get(arg % live.size());
+                        LeaseModel m = live.get(arg % live.size());
                         m.lease.close();
                         if (--m.refs == 0) {
                             live.remove(m);
@@ -134,7 +111,7 @@ class BufferPoolModelTest {
                         if (live.isEmpty()) {
                             break;
                         }
-                        Model m = live.get(arg % live.size());
+                        LeaseModel m = live.get(arg % live.size());
                         m.lease.retain();
                         m.refs++;
                         break;
@@ -151,7 +128,7 @@ class BufferPoolModelTest {
                     case 5: {
                         // a Slice sees its lease's bytes; a Slice of a released lease fails
                         if (!live.isEmpty()) {
-                            Model m = live.get(arg % live.size());
+                            LeaseModel m = live.get(arg % live.size());
                             io.memkit.buffers.Slice slice = m.lease.slice();
                             assertThat(slice.length()).isEqualTo(m.lease.capacity());
                             if (slice.length() > 0) {
@@ -171,7 +148,7 @@ class BufferPoolModelTest {
                 }
                 BufferPoolStats s = pool.stats();
                 long inUse = 0;
-                for (Model m : live) {
+                for (LeaseModel m : live) {
                     inUse += m.block;
                     assertThat(m.lease.refCount()).isEqualTo(m.refs);
                 }
@@ -190,12 +167,12 @@ class BufferPoolModelTest {
                 assertThat(s.bytesReserved()).isEqualTo(s.bytesInUse() + s.bytesIdle()).isLessThanOrEqualTo(maxBytes);
                 assertThat(s.peakBytesReserved()).isLessThanOrEqualTo(maxBytes);
             }
-            for (Model m : live) {
+            for (LeaseModel m : live) {
                 for (int i = 0; i < m.lease.capacity(); i++) {
                     assertThat(m.lease.byteBuffer().get(i)).isEqualTo((byte) (m.seed + i));
                 }
             }
-            for (Model m : live) {
+            for (LeaseModel m : live) {
                 for (int i = 0; i < m.refs; i++) {
                     m.lease.close();
                 }
@@ -211,7 +188,7 @@ class BufferPoolModelTest {
             @ForAll("operations") List<Tuple2<Integer, Integer>> ops) {
         BufferPool pool = BufferPool.builder().name("model-close").maxBytes(MAX_BYTES).maxPooledCapacity(16 * 1024)
                 .leakDetection(LeakDetection.OFF).build();
-        List<Model> live = new ArrayList<>();
+        List<LeaseModel> live = new ArrayList<>();
         byte seed = 0;
         for (Tuple2<Integer, Integer> op : ops) {
             int capacity = SIZES[op.get2() % SIZES.length];
@@ -222,7 +199,7 @@ class BufferPoolModelTest {
                     for (int i = 0; i < capacity; i++) {
                         b.byteBuffer().put(i, (byte) (seed + i));
                     }
-                    live.add(new Model(b, blockOf(capacity, 16 * 1024), seed));
+                    live.add(new LeaseModel(b, blockOf(capacity, 16 * 1024), seed));
                 } catch (PoolExhaustedException full) {
                     assertThat(live).isNotEmpty();
                 }
@@ -232,7 +209,7 @@ class BufferPoolModelTest {
         }
         pool.close();
         assertThatIllegalStateException().isThrownBy(() -> pool.acquire(10)).withMessageContaining("closed");
-        for (Model m : live) {
+        for (LeaseModel m : live) {
             for (int i = 0; i < m.lease.capacity(); i++) {
                 assertThat(m.lease.byteBuffer().get(i)).isEqualTo((byte) (m.seed + i));
             }
