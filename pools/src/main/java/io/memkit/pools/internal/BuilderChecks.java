@@ -33,10 +33,24 @@ final class BuilderChecks {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     static Duration acquireTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "acquireTimeout: the timeout must not be null");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("acquireTimeout must be >= 0: " + timeout);
+        return duration("acquireTimeout", timeout, "");
+    }
+
+    /**
+     * A duration setting: not null, not negative.
+     *
+     * @param setting the builder method, for messages
+     * @param value   the duration
+     * @param zero    what zero means, for the message, or empty
+     * @return {@code value}
+     * @throws NullPointerException     if {@code value} is null
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    static Duration duration(String setting, Duration value, String zero) {
+        Objects.requireNonNull(value, () -> setting + ": the timeout must not be null");
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(setting + " must be >= 0" + zero + ": " + value);
         }
-        return timeout;
+        return value;
     }
 }

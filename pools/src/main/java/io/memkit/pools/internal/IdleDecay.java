@@ -2,7 +2,6 @@ package io.memkit.pools.internal;
 
 import java.lang.ref.WeakReference;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -106,11 +105,7 @@ final class IdleDecay {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     static Duration checkTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "idleTimeout: the timeout must not be null");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("idleTimeout must be >= 0 (ZERO turns decay off): " + timeout);
-        }
-        return timeout;
+        return BuilderChecks.duration("idleTimeout", timeout, " (ZERO turns decay off)");
     }
 
     /**
