@@ -102,7 +102,7 @@ public final class BufferPoolBuilder implements BufferPool.Builder {
 
     @Override
     public BufferPool build() {
-        DirectBufferPool pool = new DirectBufferPool(this, false);
+        DirectBufferPool pool = new DirectBufferPool(this, false).startDecay(this);
         Instruments.register(pool);
         PoolEvents.registerPeriodic();
         return pool;

@@ -93,8 +93,12 @@ public final class DirectBufferPool implements BufferPool, IdleDecay.Target {
     private final ReleaseSignal releaseSignal = new ReleaseSignal();
     /** Serializes trim, decay and close. */
     private final ReentrantLock maintenance = new ReentrantLock();
-    /** Null if idle decay is off. */
-    private final IdleDecay decay;
+    /**
+     * The pool's idle decay, or null if off; set once by {@link #startDecay} after construction
+     * (so that the pool does not escape its constructor to the decay thread), and held here
+     * because the decay thread holds it only weakly.
+     */
+    private IdleDecay decay;
     private volatile boolean closed;
 
     DirectBufferPool(BufferPoolBuilder b, boolean shared) {
@@ -112,7 +116,17 @@ public final class DirectBufferPool implements BufferPool, IdleDecay.Target {
         this.budget = new MemoryBudget(maxBytes);
         this.arenas = new SizeClassArena[classes];
         this.cache = new MagazineCache(classes);
+    }
+
+    /**
+     * Starts idle decay; called once by the builder, before the pool is handed out.
+     *
+     * @param b the builder's settings
+     * @return this pool
+     */
+    DirectBufferPool startDecay(BufferPoolBuilder b) {
         this.decay = IdleDecay.start(this, b.idleTimeout, b.clock);
+        return this;
     }
 
     /**
@@ -134,7 +148,7 @@ public final class DirectBufferPool implements BufferPool, IdleDecay.Target {
     }
 
     static DirectBufferPool createShared(BufferPoolBuilder b) {
-        DirectBufferPool pool = new DirectBufferPool(b, true);
+        DirectBufferPool pool = new DirectBufferPool(b, true).startDecay(b);
         Instruments.register(pool);
         PoolEvents.registerPeriodic();
         return pool;
