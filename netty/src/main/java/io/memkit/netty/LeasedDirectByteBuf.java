@@ -164,6 +164,11 @@ final class LeasedDirectByteBuf extends AbstractByteBuf {
     }
 
     private boolean release0(int decrement) {
+        if (decrement == 1 && REF_CNT.compareAndSet(this, 1, 0)) {
+            // The common case: the only owner lets go.
+            alloc.leaseEnded(token, stamp, leaseCapacity);
+            return true;
+        }
         for (;;) {
             int r = refCnt;
             if (r < decrement) {
@@ -446,6 +451,12 @@ final class LeasedDirectByteBuf extends AbstractByteBuf {
             checkAfterRead();
         } else if (dst.hasArray()) {
             getBytes(index, dst.array(), dst.arrayOffset() + dstIndex, length);
+        } else if (dst.nioBufferCount() == 1) {
+            // The destination's own I/O buffer, no view made per call: whoever writes into a buffer
+            // owns it, so no channel is writing from that buffer now.
+            ByteBuffer part = dst.internalNioBuffer(dstIndex, length);
+            part.put(part.position(), memory, offset + index, length);
+            checkAfterRead();
         } else if (dst.nioBufferCount() > 0) {
             int i = offset + index;
             for (ByteBuffer part : dst.nioBuffers(dstIndex, length)) {
@@ -566,6 +577,7 @@ final class LeasedDirectByteBuf extends AbstractByteBuf {
         } else if (src.hasArray()) {
             setBytes(index, src.array(), src.arrayOffset() + srcIndex, length);
         } else if (src.nioBufferCount() > 0) {
+            // Fresh views, not the source's internal one: a channel may be writing from that.
             int i = offset + index;
             for (ByteBuffer part : src.nioBuffers(srcIndex, length)) {
                 int n = part.remaining();
