@@ -85,8 +85,8 @@ final class LeasedDirectByteBuf extends AbstractByteBuf {
     }
 
     private final MemkitByteBufAllocator alloc;
-    /** Netty's reference count; 0 once released, and then forever. */
-    private volatile int refCnt = 1;
+    /** Netty's reference count; 0 once released, and then forever. Set to 1 plainly at construction. */
+    private volatile int refCnt;
     /**
      * The buffer holding the lease's bytes at {@link #offset}: the slab's, shared with every other
      * lease of the slab and every thread, so only absolute access, never a position or limit move.
@@ -109,6 +109,9 @@ final class LeasedDirectByteBuf extends AbstractByteBuf {
 
     LeasedDirectByteBuf(MemkitByteBufAllocator alloc, PooledBuffer lease, int maxCapacity) {
         super(maxCapacity);
+        // A plain store, as Netty's own buffers start their count: a buffer reaches other threads
+        // only through a handoff that publishes it (a queue, a channel), never by a data race.
+        REF_CNT.set(this, 1);
         this.alloc = alloc;
         this.capacity = lease.capacity();
         hold(lease);
@@ -165,7 +168,8 @@ final class LeasedDirectByteBuf extends AbstractByteBuf {
 
     private boolean release0(int decrement) {
         if (decrement == 1 && REF_CNT.compareAndSet(this, 1, 0)) {
-            // The common case: the only owner lets go.
+            // The common case, one CAS: the only owner lets go. A CAS even here, so that of two
+            // racing last releases exactly one frees and the other throws Netty's exception.
             alloc.leaseEnded(token, stamp, leaseCapacity);
             return true;
         }
