@@ -12,4 +12,6 @@ module io.memkit.pools {
     // Flight Recorder events; absent, the pools record none.
     requires static jdk.jfr;
     exports io.memkit.pools;
+    // A lease's memory and lifetime without its handle, for the Netty allocator; not API.
+    exports io.memkit.pools.internal to io.memkit.netty;
 }

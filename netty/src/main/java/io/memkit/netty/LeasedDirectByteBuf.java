@@ -1,10 +1,12 @@
 package io.memkit.netty;
 
 import io.memkit.pools.PooledBuffer;
-import io.netty.buffer.AbstractReferenceCountedByteBuf;
+import io.memkit.pools.internal.LeaseMemory;
+import io.netty.buffer.AbstractByteBuf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.IllegalReferenceCountException;
+import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,28 +24,32 @@ import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
 
 /**
- * A direct {@code ByteBuf} whose memory is one {@link PooledBuffer} lease, given back to the pool
- * on the last {@code release()}.
+ * A direct {@code ByteBuf} over one {@link PooledBuffer} lease, given back to the pool on the last
+ * {@code release()}.
  *
- * <p>A new object per allocation, never recycled: once released it stays released, so every later
- * use of it or of a buffer derived from it (derived buffers delegate to it) throws
- * {@link IllegalReferenceCountException}, and a stale {@code release()} throws and frees nothing,
- * whoever holds the memory now.
+ * <p>One object per allocation, never recycled: it counts its own references (no separate counter
+ * object) and reads and writes the lease's block in the slab's shared buffer at an offset, so it
+ * holds neither the lease handle nor a {@code ByteBuffer} view of its own. Once released it stays
+ * released, so every later use of it or of a buffer derived from it (derived buffers delegate to
+ * it) throws {@link IllegalReferenceCountException}, and a stale {@code release()} throws and frees
+ * nothing, whoever holds the memory now.
  *
- * <p>Reads load the bytes and then check that the lease is still live (behind a LoadLoad fence),
- * so a read racing with the last release on another thread returns this buffer's bytes or throws,
- * never bytes a later owner of the memory wrote: the pool flips the lease's state before it hands
- * the memory on. Raw views ({@link #nioBuffer}, {@link #internalNioBuffer}, {@link #memoryAddress})
+ * <p>Reads load the bytes and then check the reference count again (behind a LoadLoad fence), so a
+ * read racing with the last release on another thread returns this buffer's bytes or throws,
+ * never bytes a later owner of the memory wrote: the count drops to 0 before the memory goes back
+ * to the pool. Raw views ({@link #nioBuffer}, {@link #internalNioBuffer}, {@link #memoryAddress})
  * cannot be checked, exactly as with Netty's own direct buffers; writes check the reference count
- * first, as every Netty buffer does.
+ * first, as every Netty buffer does. Every access is bounds-checked twice: against
+ * {@link #capacity()} by Netty's {@code AbstractByteBuf}, and against the slab by the JDK's buffer.
  *
  * <p>{@link #capacity()} is what was asked for. Growth beyond the lease takes a larger lease, copies
  * and closes the old one; shrinking keeps the lease. Not thread-safe for writes and capacity changes
- * (as every {@code ByteBuf}); reads from several threads are safe while the buffer is live.
+ * (as every {@code ByteBuf}); reads from several threads are safe while the buffer is live and its
+ * capacity does not change.
  */
-final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
+final class LeasedDirectByteBuf extends AbstractByteBuf {
 
-    private static final VarHandle LEASE;
+    private static final VarHandle REF_CNT;
 
     /**
      * Gives the address of a direct buffer without Netty's Unsafe access: {@code
@@ -72,44 +78,131 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
 
     static {
         try {
-            LEASE = MethodHandles.lookup().findVarHandle(LeasedDirectByteBuf.class, "lease", PooledBuffer.class);
+            REF_CNT = MethodHandles.lookup().findVarHandle(LeasedDirectByteBuf.class, "refCnt", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final MemkitByteBufAllocator alloc;
+    /** Netty's reference count; 0 once released, and then forever. Set to 1 plainly at construction. */
+    private volatile int refCnt;
     /**
-     * The lease, published with release semantics after {@link #memory} on growth and read with
-     * acquire semantics before it, so a reader that sees a lease sees its memory (or newer).
+     * The buffer holding the lease's bytes at {@link #offset}: the slab's, shared with every other
+     * lease of the slab and every thread, so only absolute access, never a position or limit move.
      */
-    private volatile PooledBuffer lease;
-    /** The lease's own view: position 0, limit = the lease's capacity; only absolute access. */
     private ByteBuffer memory;
-    /** The capacity the user sees: at most the lease's capacity. */
+    /** Where the lease's bytes start in {@link #memory}. */
+    private int offset;
+    /** The capacity the user sees: at most {@link #leaseCapacity}. */
     private int capacity;
-    /** A view for channel I/O that moves its position and limit; made on first use. */
+    /** The lease's capacity, the bytes counted in the allocator's metric. */
+    private int leaseCapacity;
+    /**
+     * The lease's lifetime without its handle (see {@link LeaseMemory}); for a tracked lease what
+     * leak detection watches, so it is reachable exactly as long as this buffer.
+     */
+    private Object token;
+    private long stamp;
+    /** A view of the lease for channel I/O, whose position and limit move; made on first use. */
     private ByteBuffer ioView;
-    /** The address of {@link #memory}, found on first use; 0 until then. */
-    private long address;
 
     LeasedDirectByteBuf(MemkitByteBufAllocator alloc, PooledBuffer lease, int maxCapacity) {
         super(maxCapacity);
+        // A plain store, as Netty's own buffers start their count: a buffer reaches other threads
+        // only through a handoff that publishes it (a queue, a channel), never by a data race.
+        REF_CNT.set(this, 1);
         this.alloc = alloc;
-        this.memory = lease.byteBuffer();
         this.capacity = lease.capacity();
-        LEASE.setRelease(this, lease);
+        hold(lease);
     }
 
-    // ---- reads: load, fence, re-check the lease ----
-
-    private PooledBuffer leaseForRead() {
-        return (PooledBuffer) LEASE.getAcquire(this);
+    /** Takes over {@code lease}: its memory and lifetime; the handle itself is not kept. */
+    private void hold(PooledBuffer lease) {
+        memory = LeaseMemory.memory(lease);
+        offset = LeaseMemory.offset(lease);
+        leaseCapacity = lease.capacity();
+        token = LeaseMemory.token(lease);
+        stamp = LeaseMemory.stamp(lease);
     }
 
-    private void checkAfterRead(PooledBuffer l) {
+    // ---- reference counting: on this object, never recycled ----
+
+    @Override
+    public int refCnt() {
+        return refCnt;
+    }
+
+    @Override
+    public ByteBuf retain() {
+        return retain0(1);
+    }
+
+    @Override
+    public ByteBuf retain(int increment) {
+        return retain0(ObjectUtil.checkPositive(increment, "increment"));
+    }
+
+    private ByteBuf retain0(int increment) {
+        for (;;) {
+            int r = refCnt;
+            int next = r + increment;
+            if (r == 0 || next <= 0) {
+                throw new IllegalReferenceCountException(r, increment);
+            }
+            if (REF_CNT.compareAndSet(this, r, next)) {
+                return this;
+            }
+        }
+    }
+
+    @Override
+    public boolean release() {
+        return release0(1);
+    }
+
+    @Override
+    public boolean release(int decrement) {
+        return release0(ObjectUtil.checkPositive(decrement, "decrement"));
+    }
+
+    private boolean release0(int decrement) {
+        if (decrement == 1 && REF_CNT.compareAndSet(this, 1, 0)) {
+            // The common case, one CAS: the only owner lets go. A CAS even here, so that of two
+            // racing last releases exactly one frees and the other throws Netty's exception.
+            alloc.leaseEnded(token, stamp, leaseCapacity);
+            return true;
+        }
+        for (;;) {
+            int r = refCnt;
+            if (r < decrement) {
+                throw new IllegalReferenceCountException(r, -decrement);
+            }
+            if (REF_CNT.compareAndSet(this, r, r - decrement)) {
+                if (r == decrement) {
+                    alloc.leaseEnded(token, stamp, leaseCapacity);
+                    return true;
+                }
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public ByteBuf touch() {
+        return this;
+    }
+
+    @Override
+    public ByteBuf touch(Object hint) {
+        return this;
+    }
+
+    // ---- reads: load, fence, re-check the reference count ----
+
+    private void checkAfterRead() {
         VarHandle.loadLoadFence();
-        if (l.isReleased()) {
+        if (refCnt == 0) {
             throw staleRead();
         }
     }
@@ -121,17 +214,15 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
 
     @Override
     protected byte _getByte(int index) {
-        PooledBuffer l = leaseForRead();
-        byte v = memory.get(index);
-        checkAfterRead(l);
+        byte v = memory.get(offset + index);
+        checkAfterRead();
         return v;
     }
 
     @Override
     protected short _getShort(int index) {
-        PooledBuffer l = leaseForRead();
-        short v = memory.getShort(index);
-        checkAfterRead(l);
+        short v = memory.getShort(offset + index);
+        checkAfterRead();
         return v;
     }
 
@@ -142,27 +233,26 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
 
     @Override
     protected int _getUnsignedMedium(int index) {
-        PooledBuffer l = leaseForRead();
         ByteBuffer m = memory;
-        int v = (m.get(index) & 0xff) << 16 | (m.getShort(index + 1) & 0xffff);
-        checkAfterRead(l);
+        int i = offset + index;
+        int v = (m.get(i) & 0xff) << 16 | (m.getShort(i + 1) & 0xffff);
+        checkAfterRead();
         return v;
     }
 
     @Override
     protected int _getUnsignedMediumLE(int index) {
-        PooledBuffer l = leaseForRead();
         ByteBuffer m = memory;
-        int v = (m.get(index) & 0xff) | (Short.reverseBytes(m.getShort(index + 1)) & 0xffff) << 8;
-        checkAfterRead(l);
+        int i = offset + index;
+        int v = (m.get(i) & 0xff) | (Short.reverseBytes(m.getShort(i + 1)) & 0xffff) << 8;
+        checkAfterRead();
         return v;
     }
 
     @Override
     protected int _getInt(int index) {
-        PooledBuffer l = leaseForRead();
-        int v = memory.getInt(index);
-        checkAfterRead(l);
+        int v = memory.getInt(offset + index);
+        checkAfterRead();
         return v;
     }
 
@@ -173,9 +263,8 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
 
     @Override
     protected long _getLong(int index) {
-        PooledBuffer l = leaseForRead();
-        long v = memory.getLong(index);
-        checkAfterRead(l);
+        long v = memory.getLong(offset + index);
+        checkAfterRead();
         return v;
     }
 
@@ -188,51 +277,53 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
 
     @Override
     protected void _setByte(int index, int value) {
-        memory.put(index, (byte) value);
+        memory.put(offset + index, (byte) value);
     }
 
     @Override
     protected void _setShort(int index, int value) {
-        memory.putShort(index, (short) value);
+        memory.putShort(offset + index, (short) value);
     }
 
     @Override
     protected void _setShortLE(int index, int value) {
-        memory.putShort(index, Short.reverseBytes((short) value));
+        memory.putShort(offset + index, Short.reverseBytes((short) value));
     }
 
     @Override
     protected void _setMedium(int index, int value) {
         ByteBuffer m = memory;
-        m.put(index, (byte) (value >>> 16));
-        m.putShort(index + 1, (short) value);
+        int i = offset + index;
+        m.put(i, (byte) (value >>> 16));
+        m.putShort(i + 1, (short) value);
     }
 
     @Override
     protected void _setMediumLE(int index, int value) {
         ByteBuffer m = memory;
-        m.put(index, (byte) value);
-        m.putShort(index + 1, Short.reverseBytes((short) (value >>> 8)));
+        int i = offset + index;
+        m.put(i, (byte) value);
+        m.putShort(i + 1, Short.reverseBytes((short) (value >>> 8)));
     }
 
     @Override
     protected void _setInt(int index, int value) {
-        memory.putInt(index, value);
+        memory.putInt(offset + index, value);
     }
 
     @Override
     protected void _setIntLE(int index, int value) {
-        memory.putInt(index, Integer.reverseBytes(value));
+        memory.putInt(offset + index, Integer.reverseBytes(value));
     }
 
     @Override
     protected void _setLong(int index, long value) {
-        memory.putLong(index, value);
+        memory.putLong(offset + index, value);
     }
 
     @Override
     protected void _setLongLE(int index, long value) {
-        memory.putLong(index, Long.reverseBytes(value));
+        memory.putLong(offset + index, Long.reverseBytes(value));
     }
 
     // ---- capacity ----
@@ -245,8 +336,7 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     @Override
     public ByteBuf capacity(int newCapacity) {
         checkNewCapacity(newCapacity);
-        PooledBuffer old = lease;
-        if (newCapacity <= old.capacity()) {
+        if (newCapacity <= leaseCapacity) {
             if (newCapacity < capacity) {
                 trimIndicesToCapacity(newCapacity);
             }
@@ -254,20 +344,15 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
             return this;
         }
         PooledBuffer grown = alloc.acquireLease(newCapacity);
-        ByteBuffer m = grown.byteBuffer();
-        m.put(0, memory, 0, capacity);
-        memory = m;
+        LeaseMemory.memory(grown).put(LeaseMemory.offset(grown), memory, offset, capacity);
+        Object oldToken = token;
+        long oldStamp = stamp;
+        int oldCapacity = leaseCapacity;
+        hold(grown);
         ioView = null;
-        address = 0;
         capacity = newCapacity;
-        LEASE.setRelease(this, grown);
-        alloc.leaseReleased(old);
+        alloc.leaseEnded(oldToken, oldStamp, oldCapacity);
         return this;
-    }
-
-    @Override
-    protected void deallocate() {
-        alloc.leaseReleased(lease);
     }
 
     // ---- identity ----
@@ -323,12 +408,8 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
         if (!HAS_ADDRESS) {
             throw new UnsupportedOperationException("Netty has no access to memory addresses in this JVM");
         }
-        long a = address;
-        if (a == 0) {
-            a = addressOf(memory);
-            address = a;
-        }
-        return a;
+        LeaseMemory.markEscaped(token);
+        return addressOf(memory) + offset;
     }
 
     private static long addressOf(ByteBuffer memory) {
@@ -347,9 +428,8 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     @Override
     public ByteBuf getBytes(int index, byte[] dst, int dstIndex, int length) {
         checkDstIndex(index, length, dstIndex, dst.length);
-        PooledBuffer l = leaseForRead();
-        memory.get(index, dst, dstIndex, length);
-        checkAfterRead(l);
+        memory.get(offset + index, dst, dstIndex, length);
+        checkAfterRead();
         return this;
     }
 
@@ -357,10 +437,9 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     public ByteBuf getBytes(int index, ByteBuffer dst) {
         int length = dst.remaining();
         checkIndex(index, length);
-        PooledBuffer l = leaseForRead();
         int p = dst.position();
-        dst.put(p, memory, index, length);
-        checkAfterRead(l);
+        dst.put(p, memory, offset + index, length);
+        checkAfterRead();
         dst.position(p + length);
         return this;
     }
@@ -368,17 +447,28 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     @Override
     public ByteBuf getBytes(int index, ByteBuf dst, int dstIndex, int length) {
         checkDstIndex(index, length, dstIndex, dst.capacity());
-        if (dst.hasArray()) {
+        if (dst instanceof LeasedDirectByteBuf) {
+            // Buffer to buffer of this allocator: one copy, no NIO views.
+            LeasedDirectByteBuf d = (LeasedDirectByteBuf) dst;
+            d.checkIndex(dstIndex, length);
+            d.memory.put(d.offset + dstIndex, memory, offset + index, length);
+            checkAfterRead();
+        } else if (dst.hasArray()) {
             getBytes(index, dst.array(), dst.arrayOffset() + dstIndex, length);
+        } else if (dst.nioBufferCount() == 1) {
+            // The destination's own I/O buffer, no view made per call: whoever writes into a buffer
+            // owns it, so no channel is writing from that buffer now.
+            ByteBuffer part = dst.internalNioBuffer(dstIndex, length);
+            part.put(part.position(), memory, offset + index, length);
+            checkAfterRead();
         } else if (dst.nioBufferCount() > 0) {
-            PooledBuffer l = leaseForRead();
-            int i = index;
+            int i = offset + index;
             for (ByteBuffer part : dst.nioBuffers(dstIndex, length)) {
                 int n = part.remaining();
                 part.put(part.position(), memory, i, n);
                 i += n;
             }
-            checkAfterRead(l);
+            checkAfterRead();
         } else {
             dst.setBytes(dstIndex, this, index, length);
         }
@@ -404,13 +494,17 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
         return this;
     }
 
+    /**
+     * A view made per call, so that reads from several threads stay safe; {@link #readBytes(
+     * GatheringByteChannel, int)} (a write to this buffer's state anyway) uses the I/O view.
+     */
     @Override
     public int getBytes(int index, GatheringByteChannel out, int length) throws IOException {
         checkIndex(index, length);
         if (length == 0) {
             return 0;
         }
-        return out.write(memory.slice(index, length));
+        return out.write(memory.slice(offset + index, length));
     }
 
     @Override
@@ -419,7 +513,31 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
         if (length == 0) {
             return 0;
         }
-        return out.write(memory.slice(index, length), position);
+        return out.write(memory.slice(offset + index, length), position);
+    }
+
+    @Override
+    public int readBytes(GatheringByteChannel out, int length) throws IOException {
+        checkReadableBytes(length);
+        if (length == 0) {
+            return 0;
+        }
+        int r = readerIndex();
+        int n = out.write(ioView(r, length));
+        readerIndex(r + n);
+        return n;
+    }
+
+    @Override
+    public int readBytes(FileChannel out, long position, int length) throws IOException {
+        checkReadableBytes(length);
+        if (length == 0) {
+            return 0;
+        }
+        int r = readerIndex();
+        int n = out.write(ioView(r, length), position);
+        readerIndex(r + n);
+        return n;
     }
 
     @Override
@@ -441,7 +559,7 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     @Override
     public ByteBuf setBytes(int index, byte[] src, int srcIndex, int length) {
         checkSrcIndex(index, length, srcIndex, src.length);
-        memory.put(index, src, srcIndex, length);
+        memory.put(offset + index, src, srcIndex, length);
         return this;
     }
 
@@ -450,7 +568,7 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
         int length = src.remaining();
         checkIndex(index, length);
         int p = src.position();
-        memory.put(index, src, p, length);
+        memory.put(offset + index, src, p, length);
         src.position(p + length);
         return this;
     }
@@ -458,10 +576,13 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     @Override
     public ByteBuf setBytes(int index, ByteBuf src, int srcIndex, int length) {
         checkSrcIndex(index, length, srcIndex, src.capacity());
-        if (src.hasArray()) {
+        if (src instanceof LeasedDirectByteBuf) {
+            src.getBytes(srcIndex, this, index, length);
+        } else if (src.hasArray()) {
             setBytes(index, src.array(), src.arrayOffset() + srcIndex, length);
         } else if (src.nioBufferCount() > 0) {
-            int i = index;
+            // Fresh views, not the source's internal one: a channel may be writing from that.
+            int i = offset + index;
             for (ByteBuffer part : src.nioBuffers(srcIndex, length)) {
                 int n = part.remaining();
                 memory.put(i, part, part.position(), n);
@@ -480,7 +601,7 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
         int n = in.read(tmp, 0, length);
         if (n > 0) {
             ensureAccessible();
-            memory.put(index, tmp, 0, n);
+            memory.put(offset + index, tmp, 0, n);
         }
         return n;
     }
@@ -489,7 +610,7 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     public int setBytes(int index, ScatteringByteChannel in, int length) throws IOException {
         checkIndex(index, length);
         try {
-            return in.read(readView(index, length));
+            return in.read(ioView(index, length));
         } catch (ClosedChannelException e) {
             return -1;
         }
@@ -499,7 +620,7 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     public int setBytes(int index, FileChannel in, long position, int length) throws IOException {
         checkIndex(index, length);
         try {
-            return in.read(readView(index, length), position);
+            return in.read(ioView(index, length), position);
         } catch (ClosedChannelException e) {
             return -1;
         }
@@ -515,7 +636,8 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     @Override
     public ByteBuffer nioBuffer(int index, int length) {
         checkIndex(index, length);
-        return memory.slice(index, length);
+        LeaseMemory.markEscaped(token);
+        return memory.slice(offset + index, length);
     }
 
     @Override
@@ -526,28 +648,18 @@ final class LeasedDirectByteBuf extends AbstractReferenceCountedByteBuf {
     @Override
     public ByteBuffer internalNioBuffer(int index, int length) {
         checkIndex(index, length);
+        LeaseMemory.markEscaped(token);
         return ioView(index, length);
     }
 
     /**
-     * A buffer for a channel to read {@code [index, index + length)} into. A read that fills the
-     * buffer to the end of the lease (what Netty's read loop does) goes into the lease's own view
-     * at no cost: a channel read moves only its position, which absolute access ignores. Any other
-     * window gets the I/O view, whose limit may move.
+     * The I/O view over {@code [index, index + length)}: one per buffer (per lease), made on first
+     * use, as Netty's own buffers keep one; channel reads and writes move its position.
      */
-    private ByteBuffer readView(int index, int length) {
-        ByteBuffer m = memory;
-        if (index + length == m.limit()) {
-            m.position(index);
-            return m;
-        }
-        return ioView(index, length);
-    }
-
     private ByteBuffer ioView(int index, int length) {
         ByteBuffer v = ioView;
         if (v == null) {
-            v = memory.duplicate();
+            v = memory.slice(offset, leaseCapacity);
             ioView = v;
         }
         v.limit(index + length).position(index);

@@ -4,6 +4,7 @@ import io.memkit.meter.internal.StripedCounters;
 import io.memkit.pools.BufferPool;
 import io.memkit.pools.PoolExhaustedException;
 import io.memkit.pools.PooledBuffer;
+import io.memkit.pools.internal.LeaseMemory;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocatorMetric;
@@ -43,8 +44,10 @@ import java.util.Objects;
  * (sampled at the pool's {@code LeakDetection} level). A buffer collected unreleased can thus be
  * reported twice: by Netty ("LEAK: ByteBuf.release() was not called", with its access records)
  * and by memkit (a {@code LeakReport} with the acquiring stack, counted in the pool's
- * {@code leaksDetected}). memkit then quarantines the memory rather than reusing it, because Netty
- * buffers hand out raw NIO views of it; it stays counted against {@code maxBytes}.
+ * {@code leaksDetected}). memkit reuses the memory of a leaked buffer only if no raw view of it
+ * ever left the buffer ({@code nioBuffer(s)}, {@code internalNioBuffer}, {@code memoryAddress}, on
+ * the buffer or on one derived from it); otherwise it quarantines the memory, which stays counted
+ * against {@code maxBytes}, since such a view could still read and write it.
  *
  * <p><b>Thread-safety.</b> Thread-safe, with no thread-local caches: any thread, platform or
  * virtual, allocates from the pool's striped magazines, and any thread may release any buffer.
@@ -151,10 +154,9 @@ public final class MemkitByteBufAllocator extends AbstractByteBufAllocator
         return lease;
     }
 
-    /** Gives a direct buffer's lease back and uncounts it. */
-    void leaseReleased(PooledBuffer lease) {
-        int capacity = lease.capacity();
-        lease.close();
+    /** Gives back a direct buffer's lease, held without its handle (see {@code LeaseMemory}), and uncounts it. */
+    void leaseEnded(Object token, long stamp, int capacity) {
+        LeaseMemory.close(token, stamp, capacity);
         used.add(DIRECT, -capacity);
     }
 

@@ -55,7 +55,8 @@ class ByteBufModelTest {
         "setZero", "slice", "duplicate", "readRetainedSlice", "order(LE).getInt", "copy", "nioBuffer",
         "setBytes(ByteBuffer)", "getBytes(heap ByteBuf)", "setBytes(direct ByteBuf)", "bytesBefore",
         "writeCharSequence", "getBytes(ByteBuffer)", "retainedDuplicate.readLong", "getUnsignedMediumLE",
-        "setMedium", "order(LE).writeLong",
+        "setMedium", "order(LE).writeLong", "getBytes(Netty direct ByteBuf)", "getBytes(same allocator's ByteBuf)",
+        "setBytes(same allocator's ByteBuf)", "readBytes(direct ByteBuf slice)",
     };
 
     @Provide
@@ -122,7 +123,9 @@ class ByteBufModelTest {
         switch (op.code()) {
             case 23: case 24: case 32: case 36: case 37: case 38: case 43: return op.b() % 40 == 0;
             case 31: return op.b() == 0;
-            case 39: case 40: return op.b() % 64 == 0 || op.b() % 64 == 1 || op.b() % 64 == -1;
+            case 39: case 40: case 50: return op.b() % 64 == 0 || op.b() % 64 == 1 || op.b() % 64 == -1;
+            case 48: case 49: return op.b() % 64 == 0;
+            case 51: return op.b() % 32 == 0;
             case 9: return op.a() % 50 == 0;
             default: return false;
         }
@@ -250,6 +253,25 @@ class ByteBufModelTest {
             case 45: return b.getUnsignedMediumLE(a);
             case 46: return b.setMedium(a, (int) v).capacity();
             case 47: return b.order(ByteOrder.LITTLE_ENDIAN).writeLong(v).writerIndex();
+            case 48: return releasing(Unpooled.directBuffer(64), d -> {
+                int len = Math.abs(n % 64);
+                b.getBytes(a, d, 64 - len, len);
+                return ByteBufUtil.hexDump(d, 64 - len, len);
+            });
+            case 49: return releasing(b.alloc().directBuffer(64), d -> {
+                int len = Math.abs(n % 64);
+                b.getBytes(a, d, 0, len);
+                return ByteBufUtil.hexDump(d, 0, len);
+            });
+            case 50: return releasing(b.alloc().directBuffer(64).writeBytes(pattern(64, v)), d -> {
+                b.setBytes(a, d, Math.abs(n % 64), Math.abs(n % 64) / 2);
+                return "ok";
+            });
+            case 51: return releasing(Unpooled.directBuffer(64).writeZero(64), d -> {
+                int len = Math.abs(n % 32);
+                b.readBytes(d.slice(8, 40).clear(), len);
+                return ByteBufUtil.hexDump(d) + b.readerIndex();
+            });
             default: throw new AssertionError(op.code());
         }
     }

@@ -24,11 +24,12 @@ final class Lease implements PooledBuffer {
         }
     }
 
-    private final Block block;
-    private final long stamp;
+    // Package-private for LeaseMemory, which lets a friend module keep these instead of the handle.
+    final Block block;
+    final long stamp;
     private final int capacity;
     /** Non-null for tracked leases only. */
-    private final LeakAnchor anchor;
+    final LeakAnchor anchor;
     /** The Slice owner, made on the first view; read after the last close's CAS to invalidate it. */
     private volatile LeaseOwner owner;
     /**
