@@ -659,7 +659,7 @@ final class LeasedDirectByteBuf extends AbstractByteBuf {
     private ByteBuffer ioView(int index, int length) {
         ByteBuffer v = ioView;
         if (v == null) {
-            v = memory.slice(offset, leaseCapacity);
+            v = LeaseMemory.ioView(token, memory, offset, leaseCapacity);
             ioView = v;
         }
         v.limit(index + length).position(index);

@@ -2,6 +2,7 @@ package io.memkit.pools.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 
 /**
  * A block of a slab and the lifetime of the lease that holds it: the pool's permanent record for
@@ -46,6 +47,8 @@ final class Block {
     final int offset;
     /** Generation stamp and reference count; see the class comment. */
     volatile long state;
+    /** A view for channel I/O, made by the first holder that needs one, reused by later leases. */
+    ByteBuffer ioView;
 
     Block(DirectBufferPool pool, Slab slab, int offset) {
         this.pool = pool;

@@ -76,6 +76,30 @@ public final class LeaseMemory {
     }
 
     /**
+     * A view of the lease's block for channel I/O, whose position and limit the holder may move:
+     * the block's own, reused lease after lease.
+     *
+     * @param token    the lease's token
+     * @param memory   the lease's memory
+     * @param offset   the lease's offset
+     * @param capacity the lease's capacity
+     * @return a view starting at the lease's first byte, at least {@code capacity} long
+     */
+    public static ByteBuffer ioView(Object token, ByteBuffer memory, int offset, int capacity) {
+        Block b = token instanceof Block ? (Block) token
+                : token instanceof LeakAnchor ? ((LeakAnchor) token).record.block : null;
+        if (b == null) {
+            return memory.slice(offset, capacity);
+        }
+        ByteBuffer v = b.ioView;
+        if (v == null) {
+            v = b.slab.memory.slice(b.offset, b.blockSize);
+            b.ioView = v;
+        }
+        return v;
+    }
+
+    /**
      * Records that a raw view of the memory is leaving the holder: leak detection then quarantines
      * the memory of a leaked lease rather than reusing it. Nothing to do for an untracked lease.
      *
