@@ -53,8 +53,10 @@ import java.util.function.Supplier;
  * acquires (leak detection) cost a stack capture; the others allocate nothing either.
  *
  * <p>Thread-safe: any thread may acquire, and any thread may close a handle another acquired.
- * Under {@link Exhausted#WAIT}, a waiting thread is woken by releases; a release racing with a
- * waiter's arrival may go unseen, and the waiter then looks again within 10 ms by itself.
+ * Under {@link Exhausted#WAIT}, a waiting thread sleeps until a release wakes it or its timeout
+ * ends, and no release is ever missed: one racing with the waiter's arrival is either seen by the
+ * waiter or wakes it (a waiter that finds an object mid-release waits for that release instead of
+ * sleeping).
  * The defaults differ from {@link BufferPool}'s on purpose (WAIT for 30 s here, FAIL there): an
  * object pool is exhausted only under a {@code maxTotal} the user chose to bound a resource, as
  * with connection pools, where waiting out a burst is the expected behaviour.

@@ -43,6 +43,24 @@ import java.util.function.Supplier;
  * or is dropped if that is full. Home positions plus the overflow's capacity equal
  * {@code maxIdle}, so no more than {@code maxIdle} objects are ever idle.
  *
+ * <p><b>Waiting, without lost wake-ups.</b> Under WAIT an acquire registers with the
+ * {@link ReleaseSignal} (an atomic increment) and then scans every home position and the stamp
+ * of each slot in it with volatile reads. A close reads the waiter count after its
+ * compare-and-set {@code LENT -> RETURNING}, and wakes waiters after the slot is
+ * {@code AVAILABLE} again only if that count was non-zero. Both sides do a volatile write, then a
+ * volatile read of the other's variable, so in the JMM's synchronization order either the
+ * close's read comes after the registration (the close wakes the waiter) or the close's
+ * compare-and-set comes before the waiter's reads, which then see the slot {@code RETURNING} or
+ * later, never the {@code LENT} of before. A waiter that sees a slot {@code RETURNING} therefore
+ * does not sleep: it waits for that return to end (it spins, then yields, then parks in growing
+ * steps: the user's reset is running) and scans again; it sleeps only after a scan that found
+ * every homed slot lent or dead. A slot homed after the scan read its position is lent by the
+ * thread that homed it, so its next close comes after the registration too. Objects without a
+ * home and dropped objects are published under the overflow guard or the permit count, each
+ * followed by a read of the waiter count, which the waiter's locked pop and permit
+ * compare-and-set meet the same way. So the release path keeps its one compare-and-set and one
+ * plain read, with no fence added, and a waiter sleeps until a release or its timeout.
+ *
  * <p><b>Counters.</b> Loans started and ended are summed from the stamps of the live objects (a
  * registry updated only when objects are made or dropped) plus those folded in from dropped
  * objects; objects made, dropped and refused ({@code exhausted}) are atomics on their own slow
@@ -53,15 +71,6 @@ import java.util.function.Supplier;
  * @param <T> the type of the pooled objects
  */
 public final class StripedObjectPool<T> implements ObjectPool<T> {
-
-    /**
-     * The longest a waiting acquire sleeps before it looks again by itself. A release of a homed
-     * object publishes it with a release store and then reads the waiter count, with no StoreLoad
-     * fence between (a fence costs as much as a compare-and-set: 10-20 ns on the machine the
-     * benchmarks ran on, a third of an acquire+close). So a release racing with a waiter's
-     * registration may not wake it; the waiter then finds the object within this bound.
-     */
-    static final long WAIT_SLICE_NANOS = 10_000_000L;
 
     /** Home positions per stripe at most (a power of two): a few, so a scan stays short. */
     static final int HOMES_PER_STRIPE = 4;
@@ -257,8 +266,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
      * <p>With {@code thorough}, the overflow is locked even if it looks empty: the WAIT retry is
      * thorough so that a release to the overflow (a push under its guard, then a read of the
      * waiter count) always wakes or is seen by a waiter (which announces itself, then takes the
-     * guard). A release of a homed object may race unseen with a waiter's announcement; see
-     * {@link #WAIT_SLICE_NANOS}.
+     * guard). Homed objects are seen by {@link #takeWaiting}.
      *
      * @return a slot lent to the caller, or {@code null}
      * @throws IllegalStateException if the pool is closed
@@ -389,14 +397,11 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
             throw exhaustedException("FAIL policy");
         }
         ObjectSlot<T> slot;
-        ReleaseSignal.Attempt<ObjectSlot<T>> attempt = () -> tryTake(probe, true);
         long start = System.nanoTime();
         long deadline = start + timeoutNanos;
+        ReleaseSignal.Attempt<ObjectSlot<T>> attempt = () -> takeWaiting(probe, deadline);
         try {
-            do {
-                long left = deadline - System.nanoTime();
-                slot = signal.retryUntil(attempt, Math.min(left, WAIT_SLICE_NANOS));
-            } while (slot == null && deadline - System.nanoTime() > 0);
+            slot = signal.retryUntil(attempt, timeoutNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exhausted.incrementAndGet();
@@ -411,6 +416,72 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
             throw exhaustedException("none released within " + timeout);
         }
         return slot;
+    }
+
+    /**
+     * The attempt of a registered waiter: a thorough {@link #tryTake}, then a scan of every home
+     * position; while that scan finds a slot idle (claimed by someone else first) or being
+     * returned by another thread (whose close may have read the waiter count before this waiter
+     * registered, see the class comment), it waits for that return to end and tries again.
+     *
+     * @return a slot lent to the caller, or {@code null} if sleeping until a signal is safe
+     */
+    private ObjectSlot<T> takeWaiting(int probe, long deadline) {
+        while (true) {
+            ObjectSlot<T> slot = tryTake(probe, true);
+            if (slot != null) {
+                return slot;
+            }
+            ObjectSlot<T> unsettled = null;
+            long stamp = 0;
+            for (int s = 0; s <= mask && unsettled == null; s++) {
+                Object[] stripe = homes[s];
+                for (int n = 0; n < homesPerStripe; n++) {
+                    // volatile, not acquire: the argument above needs these reads in the
+                    // synchronization order (the same plain load on x86)
+                    ObjectSlot<T> home = cast(HOME.getVolatile(stripe, PAD + n));
+                    if (home != null) {
+                        stamp = home.stamp();
+                        int state = ObjectSlot.state(stamp);
+                        if (state == ObjectSlot.AVAILABLE
+                                || state == ObjectSlot.RETURNING && home.returner != Thread.currentThread()) {
+                            unsettled = home;
+                            break;
+                        }
+                    }
+                }
+            }
+            if (unsettled == null) {
+                return null;
+            }
+            if (!awaitStampChange(unsettled, stamp, deadline)) {
+                return null; // timed out or interrupted: retryUntil reports which
+            }
+        }
+    }
+
+    /**
+     * Waits until a slot's stamp is no longer {@code stamp}: at once if it was idle, else while
+     * another thread runs its reset and validation (user code, normally short): spins, then
+     * yields, then parks for growing times up to a millisecond.
+     *
+     * @return {@code false} if the deadline passed or the thread was interrupted first
+     */
+    private static boolean awaitStampChange(ObjectSlot<?> slot, long stamp, long deadline) {
+        for (int round = 0; slot.stamp() == stamp && ObjectSlot.state(stamp) == ObjectSlot.RETURNING; round++) {
+            if (Thread.currentThread().isInterrupted() || deadline - System.nanoTime() <= 0) {
+                return false;
+            }
+            if (round < 64) {
+                Thread.onSpinWait();
+            } else if (round < 128) {
+                Thread.yield();
+            } else {
+                java.util.concurrent.locks.LockSupport.parkNanos(
+                        Math.min(1_000_000L, 1_000L << Math.min(10, round - 128)));
+            }
+        }
+        return true;
     }
 
     private PoolExhaustedException exhaustedException(String why) {
@@ -452,6 +523,9 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         if (!slot.beginReturn(loan)) {
             throw PooledObject.released(slot, "close");
         }
+        // Read after the compare-and-set, not after the release store that makes the slot idle
+        // (no StoreLoad fence between those): see "Waiting" in the class comment.
+        boolean waiters = signal.waiting() != 0;
         // The caller owns the slot now (RETURNING): no other thread changes it until it is made
         // available again or dropped.
         LeakTracker.Tracked leakTracking = slot.tracked;
@@ -494,7 +568,9 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         if (keep && !closed) {
             if (slot.home != null) {
                 slot.finishReturn();
-                signal.signal();
+                if (waiters) {
+                    signal.signal();
+                }
                 return tracked;
             }
             // No home: to the overflow stack if there is room (closed is read again under its
