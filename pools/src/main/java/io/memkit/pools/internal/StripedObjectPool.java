@@ -61,6 +61,13 @@ import java.util.function.Supplier;
  * compare-and-set meet the same way. So the release path keeps its one compare-and-set and one
  * plain read, with no fence added, and a waiter sleeps until a release or its timeout.
  *
+ * <p><b>Idle decay.</b> Every half idle timeout the shared decay thread runs {@link #decayStep()}:
+ * an idle slot whose stamp is the one it had two steps ago served no loan for at least a whole
+ * timeout and is killed with a compare-and-set from exactly that stamp (so it loses to any
+ * claim) and dropped as {@link #close()} drops idle objects. The stamps of the last two steps
+ * are plain fields of each slot that only the decaying thread touches: acquire and close pay
+ * nothing for decay. Slots killed on the overflow stack are purged from it in the same step.
+ *
  * <p><b>Counters.</b> Loans started and ended are summed from the stamps of the live objects (a
  * registry updated only when objects are made or dropped) plus those folded in from dropped
  * objects; objects made, dropped and refused ({@code exhausted}) are atomics on their own slow
@@ -70,7 +77,7 @@ import java.util.function.Supplier;
  *
  * @param <T> the type of the pooled objects
  */
-public final class StripedObjectPool<T> implements ObjectPool<T> {
+public final class StripedObjectPool<T> implements ObjectPool<T>, IdleDecay.Target {
 
     /** Home positions per stripe at most (a power of two): a few, so a scan stays short. */
     static final int HOMES_PER_STRIPE = 4;
@@ -134,6 +141,13 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     /** Loans started and ended by objects no longer alive. */
     private final AtomicLong startedByDropped = new AtomicLong();
     private final AtomicLong endedByDropped = new AtomicLong();
+
+    /**
+     * The pool's idle decay, or {@code null} if off; set once by the builder after construction
+     * (so that the pool does not escape its constructor to the decay thread) and held here
+     * because the decay thread holds it only weakly.
+     */
+    private IdleDecay decay;
 
     /** Set once by {@link #close()}; read on every acquire and after every loan's end. */
     private volatile boolean closed;
@@ -686,6 +700,61 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
      */
     int waiting() {
         return signal.waiting();
+    }
+
+    // ---------------------------------------------------------------- idle decay
+
+    /**
+     * Starts idle decay; called once by the builder, before the pool is handed out.
+     *
+     * @param timeout the idle timeout, {@link Duration#ZERO} for none
+     * @param clock   nanoseconds
+     */
+    void startDecay(Duration timeout, java.util.function.LongSupplier clock) {
+        this.decay = IdleDecay.start(this, timeout, clock);
+    }
+
+    /**
+     * The pool's idle decay, for tests that drive its clock.
+     *
+     * @return the decay, or {@code null} if off
+     */
+    IdleDecay decay() {
+        return decay;
+    }
+
+    /**
+     * Drops the idle objects that served no loan since the step before the previous one; objects
+     * lent or being returned are never touched. Called by the decay thread only.
+     */
+    @Override
+    public void decayStep() {
+        boolean stackedKilled = false;
+        for (ObjectSlot<T> slot : alive) {
+            long stamp = slot.stamp();
+            if (stamp == slot.stampTwoStepsAgo && slot.killIfStill(stamp)) {
+                stackedKilled |= slot.home == null;
+                drop(slot, stamp);
+            } else {
+                slot.stampTwoStepsAgo = slot.stampAtLastStep;
+                slot.stampAtLastStep = stamp;
+            }
+        }
+        if (stackedKilled) {
+            overflow.lock();
+            overflow.purgeDeadLocked();
+            overflow.unlock();
+        }
+    }
+
+    /**
+     * Whether {@link #close()} was called; ends idle decay.
+     *
+     * @return {@code true} once closed
+     */
+    @Override
+    public boolean isClosed() {
+        return closed;
     }
 
     // ---------------------------------------------------------------- stats, close
