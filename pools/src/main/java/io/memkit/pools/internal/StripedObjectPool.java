@@ -149,7 +149,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T>, IdleDecay.Targ
      */
     private IdleDecay decay;
 
-    /** Set once by {@link #close()}; read on every acquire and after every loan's end. */
+    /** Set once by {@link #close()}; read by acquires that miss and after every loan's end. */
     private volatile boolean closed;
 
     /** Where a stripe's home positions start: keeps neighbouring stripes' arrays off its line. */
@@ -204,9 +204,9 @@ public final class StripedObjectPool<T> implements ObjectPool<T>, IdleDecay.Targ
 
     @Override
     public Pooled<T> acquire() {
-        if (closed) {
-            throw closedException(name);
-        }
+        // No read of closed here: once close() has returned no slot is idle (it kills the idle
+        // ones, and a close ending a loan after it drops the object), so an acquire ordered after
+        // it finds nothing to claim and throws from the slow path, which reads closed.
         // The probe picks the stripe (low bits) and where in it to start (high bits): two threads
         // that share a stripe then mostly start at different homes and don't read each other's
         // stamps.

@@ -24,9 +24,11 @@ class ObjectPoolIdleDecayTest {
     private static final Duration TIMEOUT = Duration.ofMinutes(1);
     private static final long TICK = TIMEOUT.toNanos() / 8;
 
-    /** An object that counts how many of its kind are open. */
+    /** An object that counts how many of its kind are open, and knows whether it is lent. */
     static final class Resource implements AutoCloseable {
         final AtomicInteger open;
+        final java.util.concurrent.atomic.AtomicBoolean lent = new java.util.concurrent.atomic.AtomicBoolean();
+        volatile boolean closed;
 
         Resource(AtomicInteger open) {
             this.open = open;
@@ -35,6 +37,7 @@ class ObjectPoolIdleDecayTest {
 
         @Override
         public void close() {
+            closed = true;
             open.decrementAndGet();
         }
     }
@@ -153,5 +156,67 @@ class ObjectPoolIdleDecayTest {
         } finally {
             pool.close();
         }
+    }
+
+    /**
+     * Decay steps racing with acquires and closes on other threads: an object is never lent to two
+     * holders, never lent after decay dropped it, and the counters add up.
+     */
+    @Test
+    void decayRacingWithLoansNeverLendsADroppedObject() throws Exception {
+        StripedObjectPool<Resource> pool = pool(TIMEOUT, 32);
+        IdleDecay decay = pool.decay();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            int burst = 1 + w * 5;
+            Thread t = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 20_000; i++) {
+                        List<Pooled<Resource>> held = acquire(pool, 1 + i % burst);
+                        for (Pooled<Resource> h : held) {
+                            Resource r = h.get();
+                            if (r.closed || !r.lent.compareAndSet(false, true)) {
+                                throw new AssertionError("lent while dropped (" + r.closed + ") or lent twice");
+                            }
+                        }
+                        for (Pooled<Resource> h : held) {
+                            h.get().lent.set(false);
+                            h.close();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "loans-" + w);
+            t.start();
+            workers.add(t);
+        }
+        Thread decayer = new Thread(() -> {
+            while (!stop.get()) {
+                now.addAndGet(TIMEOUT.toNanos() / 2);
+                decay.poll();
+                Thread.yield();
+            }
+        }, "decayer");
+        decayer.start();
+        try {
+            for (Thread t : workers) {
+                Waits.join(t);
+            }
+        } finally {
+            stop.set(true);
+            Waits.join(decayer);
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        ObjectPoolStats s = pool.stats();
+        assertThat(s.inUse()).isZero();
+        assertThat(s.idle()).isEqualTo(s.created() - s.discarded()).isEqualTo(open.get());
+        assertThat(s.acquires()).isEqualTo(s.releases());
+        pool.close();
+        assertThat(open).hasValue(0);
     }
 }
