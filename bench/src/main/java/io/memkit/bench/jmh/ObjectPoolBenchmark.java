@@ -175,6 +175,50 @@ public class ObjectPoolBenchmark {
         }
     }
 
+    /**
+     * A pool whose release call site has seen four reset types before it was compiled, as in an
+     * application with several pools: the pools share one release method, so its call of the
+     * reset is then a virtual call rather than inlined code.
+     */
+    @State(Scope.Benchmark)
+    public static class MegamorphicPools {
+        ObjectPool<StringBuilder> measured;
+        final java.util.List<ObjectPool<StringBuilder>> others = new java.util.ArrayList<>();
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            measured = ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-megamorphic")
+                    .reset(sb -> sb.setLength(0)).leakDetection(LeakDetection.OFF).maxTotal(64).build();
+            others.add(ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-other-1")
+                    .reset(sb -> sb.delete(0, sb.length())).leakDetection(LeakDetection.OFF).build());
+            others.add(ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-other-2")
+                    .reset(sb -> sb.replace(0, sb.length(), "")).leakDetection(LeakDetection.OFF).build());
+            others.add(ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-other-3")
+                    .reset(StringBuilder::trimToSize).leakDetection(LeakDetection.OFF).build());
+            for (int i = 0; i < 20_000; i++) {
+                for (ObjectPool<StringBuilder> pool : others) {
+                    try (Pooled<StringBuilder> sb = pool.acquire()) {
+                        sb.get().append('x');
+                    }
+                }
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            measured.close();
+            others.forEach(ObjectPool::close);
+        }
+    }
+
+    /** {@link #memkitAcquireCloseOnly} where the reset call is megamorphic (see {@link MegamorphicPools}). */
+    @Benchmark
+    public int memkitAcquireCloseOnlyMegamorphicReset(MegamorphicPools pools) {
+        try (Pooled<StringBuilder> sb = pools.measured.acquire()) {
+            return sb.get().length();
+        }
+    }
+
     /** A thread's own padded stamp, for the compare-and-set baselines. */
     @State(Scope.Thread)
     public static class Stamp {

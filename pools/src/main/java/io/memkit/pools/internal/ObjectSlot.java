@@ -77,7 +77,8 @@ class ObjectSlot<T> extends ObjectSlotPadBefore {
      * The thread running this slot's reset and validation while it is {@link #RETURNING}, else
      * {@code null}; written only by the slot's owner. Lets a {@code close()} called from those
      * callbacks skip the slot its own thread holds instead of waiting for itself (the give-back
-     * then finds the pool closed and drops the object). A thread can read its own reference here
+     * then finds the pool closed and drops the object), and a waiting acquire called from them
+     * not wait for its own return to end. A thread can read its own reference here
      * only while it is that returner: it writes {@code null} before it gives the slot up.
      */
     Thread returner;

@@ -53,9 +53,11 @@ import java.util.function.Supplier;
  * compare-and-set comes before the waiter's reads, which then see the slot {@code RETURNING} or
  * later, never the {@code LENT} of before. A waiter that sees a slot {@code RETURNING} therefore
  * does not sleep: it waits for that return to end (it spins, then yields, then parks in growing
- * steps: the user's reset is running) and scans again; it sleeps only after a scan that found
- * every homed slot lent or dead. A slot homed after the scan read its position is lent by the
- * thread that homed it, so its next close comes after the registration too. Objects without a
+ * steps: the user's reset is running) and scans again; one it sees idle it tries to claim again.
+ * It sleeps only after a scan that found every homed slot lent, dead or being returned by its
+ * own thread (an acquire from a reset), each of whose next closes comes after the registration.
+ * A slot homed after the scan read its position is lent by the thread that homed it, so its next
+ * close comes after the registration too. Objects without a
  * home and dropped objects are published under the overflow guard or the permit count, each
  * followed by a read of the waiter count, which the waiter's locked pop and permit
  * compare-and-set meet the same way. So the release path keeps its one compare-and-set and one
