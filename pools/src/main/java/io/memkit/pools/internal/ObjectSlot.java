@@ -74,14 +74,27 @@ class ObjectSlot<T> extends ObjectSlotPadBefore {
      */
     LeakTracker.Tracked tracked;
     /**
-     * The thread running this slot's reset and validation while it is {@link #RETURNING}, else
-     * {@code null}; written only by the slot's owner. Lets a {@code close()} called from those
-     * callbacks skip the slot its own thread holds instead of waiting for itself (the give-back
-     * then finds the pool closed and drops the object), and a waiting acquire called from them
-     * not wait for its own return to end. A thread can read its own reference here
-     * only while it is that returner: it writes {@code null} before it gives the slot up.
+     * The id of the thread running this slot's reset and validation while it is
+     * {@link #RETURNING}, else 0 (no thread has id 0); written only by the slot's owner. Lets a
+     * {@code close()} called from those callbacks skip the slot its own thread holds instead of
+     * waiting for itself (the give-back then finds the pool closed and drops the object), and a
+     * waiting acquire called from them not wait for its own return to end. A thread can read its
+     * own id here only while it is that returner: it writes 0 before it gives the slot up. An id,
+     * not the {@code Thread}: storing a reference into a slot (an old object once the pool has run
+     * a while) costs the collector's card-marking barrier, under G1 a StoreLoad fence, on every
+     * release; thread ids are never reused.
      */
-    Thread returner;
+    long returner;
+
+    /**
+     * The calling thread's id, as {@link #returner} holds it.
+     *
+     * @return the id, never 0
+     */
+    @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; memkit compiles for 17
+    static long currentThreadId() {
+        return Thread.currentThread().getId();
+    }
     /**
      * The stamp at the pool's last idle-decay step and at the step before, or -1 (no stamp is
      * negative). Plain fields, read and written only by the decaying thread (one at a time), so

@@ -460,7 +460,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T>, IdleDecay.Targ
                         stamp = home.stamp();
                         int state = ObjectSlot.state(stamp);
                         if (state == ObjectSlot.AVAILABLE
-                                || state == ObjectSlot.RETURNING && home.returner != Thread.currentThread()) {
+                                || state == ObjectSlot.RETURNING && home.returner != ObjectSlot.currentThreadId()) {
                             unsettled = home;
                             break;
                         }
@@ -557,7 +557,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T>, IdleDecay.Targ
         Predicate<? super T> check = validate;
         boolean callbacks = onRelease != null || check != null;
         if (callbacks) {
-            slot.returner = Thread.currentThread();
+            slot.returner = ObjectSlot.currentThreadId();
         }
         if (onRelease != null) {
             try {
@@ -576,7 +576,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T>, IdleDecay.Targ
             }
         }
         if (callbacks) {
-            slot.returner = null;
+            slot.returner = 0;
         }
         // closed is read after the compare-and-set that made this slot RETURNING; close() sets
         // closed before it looks at the slots and waits for RETURNING ones. So either this read
@@ -840,7 +840,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T>, IdleDecay.Targ
                     drop(slot, before);
                     return;
                 }
-            } else if (state == ObjectSlot.RETURNING && slot.returner != Thread.currentThread()) {
+            } else if (state == ObjectSlot.RETURNING && slot.returner != ObjectSlot.currentThreadId()) {
                 Thread.yield();
             } else {
                 return;
