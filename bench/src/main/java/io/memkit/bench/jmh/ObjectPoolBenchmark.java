@@ -104,7 +104,6 @@ public class ObjectPoolBenchmark {
                     // nothing to free
                 }
             }).setSize(64).setExpiration(Expiration.never()).build();
-            agePools(this);
         }
 
         @TearDown(Level.Trial)
@@ -115,39 +114,6 @@ public class ObjectPoolBenchmark {
             commons.close();
             stormpot.shutdown().await(new Timeout(10, TimeUnit.SECONDS));
         }
-    }
-
-    /**
-     * Fills each pool and collects, so that the pools' objects and slots sit in the old
-     * generation as in a program that has run a while: the benchmarks allocate nothing, so
-     * without this they would run on objects still in the young generation, where the collector's
-     * write barriers take their cheapest path.
-     */
-    static void agePools(Pools pools) {
-        java.util.List<Pooled<StringBuilder>> held = new java.util.ArrayList<>();
-        for (ObjectPool<StringBuilder> pool : java.util.List.of(pools.memkit, pools.memkitSampled, pools.memkitNoReset)) {
-            for (int i = 0; i < 64; i++) {
-                held.add(pool.acquire());
-            }
-            held.forEach(Pooled::close);
-            held.clear();
-        }
-        java.util.List<stormpot.Pooled<StringBuilder>> claimed = new java.util.ArrayList<>();
-        try {
-            for (int i = 0; i < 64; i++) {
-                claimed.add(pools.stormpot.claim(pools.timeout));
-            }
-            java.util.List<StringBuilder> borrowed = new java.util.ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                borrowed.add(pools.commons.borrowObject());
-            }
-            borrowed.forEach(pools.commons::returnObject);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        claimed.forEach(stormpot.Pooled::release);
-        System.gc();
-        System.gc();
     }
 
     /** Per-thread input, so that the appended value is not a constant. */
