@@ -53,8 +53,10 @@ import java.util.function.Supplier;
  * acquires (leak detection) cost a stack capture; the others allocate nothing either.
  *
  * <p>Thread-safe: any thread may acquire, and any thread may close a handle another acquired.
- * Under {@link Exhausted#WAIT}, a waiting thread is woken by releases; a release racing with a
- * waiter's arrival may go unseen, and the waiter then looks again within 10 ms by itself.
+ * Under {@link Exhausted#WAIT}, a waiting thread sleeps until a release wakes it or its timeout
+ * ends, and no release is ever missed: one racing with the waiter's arrival is either seen by the
+ * waiter or wakes it (a waiter that finds an object mid-release waits for that release instead of
+ * sleeping).
  * The defaults differ from {@link BufferPool}'s on purpose (WAIT for 30 s here, FAIL there): an
  * object pool is exhausted only under a {@code maxTotal} the user chose to bound a resource, as
  * with connection pools, where waiting out a burst is the expected behaviour.
@@ -138,7 +140,8 @@ public interface ObjectPool<T> extends Instrumented, AutoCloseable {
      * pools built in this JVM); no reset; every object kept (no validation); {@code maxIdle} 8 per
      * stripe (16 per processor, at most 512), but at most {@code maxTotal};
      * {@code maxTotal} unbounded ({@link Integer#MAX_VALUE});
-     * {@link Exhausted#WAIT} with a 30 second timeout; {@link LeakDetection#SAMPLED}.
+     * {@link Exhausted#WAIT} with a 30 second timeout; {@link LeakDetection#SAMPLED}; idle
+     * objects dropped after 30 seconds unused ({@link #idleTimeout}).
      *
      * <p>Each setter checks its argument at once; {@link #build()} checks that the settings agree.
      * Not thread-safe: configure on one thread. Building does not change the builder, so one
@@ -248,6 +251,25 @@ public interface ObjectPool<T> extends Instrumented, AutoCloseable {
          * @throws NullPointerException if {@code listener} is {@code null}
          */
         Builder<T> leakListener(Consumer<LeakReport> listener);
+
+        /**
+         * Sets how long an idle object may go unused before the pool drops it (closed if it is
+         * {@link AutoCloseable}, counted in {@link ObjectPoolStats#discarded()}), so that the
+         * objects a burst made go once the load is back to normal while the ones the steady load
+         * reuses stay. Every half timeout, one thread shared by all pools drops the idle objects
+         * no acquire used during the last two halves: an object goes between one and one and a
+         * half timeouts after its last use, and never while it is lent. Acquire and close pay
+         * nothing for it. Default: 30 seconds, long enough that a load recurring more than about
+         * twice a minute keeps its objects (re-making them costs what pooling saves), short
+         * enough that a one-off burst's objects are gone within a minute.
+         *
+         * @param timeout the idle time before an object is dropped; {@link Duration#ZERO} keeps
+         *                idle objects until {@link ObjectPool#close()} (up to {@code maxIdle})
+         * @return this builder
+         * @throws NullPointerException     if {@code timeout} is {@code null}
+         * @throws IllegalArgumentException if {@code timeout} is negative
+         */
+        Builder<T> idleTimeout(Duration timeout);
 
         /**
          * Builds a new, empty pool (objects are created on demand) and registers it with

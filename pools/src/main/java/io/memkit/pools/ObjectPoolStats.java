@@ -18,8 +18,8 @@ import io.memkit.meter.Metric.Unit;
  * @param created       objects the factory made
  * @param reused        acquires served by an idle object
  * @param discarded     objects the pool dropped: failed or throwing validation, throwing reset,
- *                      no idle slot left ({@code maxIdle}), released after the pool closed, idle
- *                      when the pool closed
+ *                      no idle slot left ({@code maxIdle}), idle beyond the idle timeout,
+ *                      released after the pool closed, idle when the pool closed
  * @param idle          objects idle in the pool now
  * @param inUse         loans not yet released (leaked loans excluded once detected)
  * @param peakInUse     the most objects alive at once, sampled when the factory makes one; as the

@@ -29,6 +29,14 @@ class ObjectPoolArgumentsTest {
     }
 
     @Test
+    void idleTimeoutMustBeGivenAndNotNegative() {
+        assertThatNullPointerException().isThrownBy(() -> builder.idleTimeout(null)).withMessageContaining("idleTimeout");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.idleTimeout(Duration.ofMillis(-5)))
+                .withMessageContaining("idleTimeout").withMessageContaining("PT-0.005S");
+        assertThat(builder.idleTimeout(Duration.ZERO)).isSameAs(builder);
+    }
+
+    @Test
     void capsMustBeInRange() {
         assertThatIllegalArgumentException().isThrownBy(() -> builder.maxIdle(-1))
                 .withMessageContaining("maxIdle").withMessageContaining("-1");

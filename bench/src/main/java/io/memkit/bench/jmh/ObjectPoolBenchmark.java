@@ -58,6 +58,7 @@ public class ObjectPoolBenchmark {
     public static class Pools {
         ObjectPool<StringBuilder> memkit;
         ObjectPool<StringBuilder> memkitSampled;
+        ObjectPool<StringBuilder> memkitNoReset;
         GenericObjectPool<StringBuilder> commons;
         Pool<stormpot.Pooled<StringBuilder>> stormpot;
         final ConcurrentLinkedQueue<StringBuilder> queue = new ConcurrentLinkedQueue<>();
@@ -68,6 +69,8 @@ public class ObjectPoolBenchmark {
             memkit = ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-off")
                     .reset(sb -> sb.setLength(0)).leakDetection(LeakDetection.OFF).maxTotal(64)
                     .whenExhausted(Exhausted.WAIT).build();
+            memkitNoReset = ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-no-reset")
+                    .leakDetection(LeakDetection.OFF).maxTotal(64).whenExhausted(Exhausted.WAIT).build();
             memkitSampled = ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-sampled")
                     .reset(sb -> sb.setLength(0)).leakDetection(LeakDetection.SAMPLED).maxTotal(64).build();
             GenericObjectPoolConfig<StringBuilder> config = new GenericObjectPoolConfig<>();
@@ -107,6 +110,7 @@ public class ObjectPoolBenchmark {
         public void tearDown() throws InterruptedException {
             memkit.close();
             memkitSampled.close();
+            memkitNoReset.close();
             commons.close();
             stormpot.shutdown().await(new Timeout(10, TimeUnit.SECONDS));
         }
@@ -157,6 +161,105 @@ public class ObjectPoolBenchmark {
         try (Pooled<StringBuilder> sb = pools.memkit.acquire()) {
             return sb.get().length();
         }
+    }
+
+    /**
+     * memkit, leak detection OFF, no reset: acquire and close around the trivial body, without the
+     * release callbacks (the user's reset call and the bookkeeping that lets close() be called from
+     * it). With {@link #memkitAcquireCloseOnly}: what the callback path costs.
+     */
+    @Benchmark
+    public int memkitNoResetAcquireCloseOnly(Pools pools) {
+        try (Pooled<StringBuilder> sb = pools.memkitNoReset.acquire()) {
+            return sb.get().length();
+        }
+    }
+
+    /**
+     * A pool whose release call site has seen four reset types before it was compiled, as in an
+     * application with several pools: the pools share one release method, so its call of the
+     * reset is then a virtual call rather than inlined code.
+     */
+    @State(Scope.Benchmark)
+    public static class MegamorphicPools {
+        ObjectPool<StringBuilder> measured;
+        final java.util.List<ObjectPool<StringBuilder>> others = new java.util.ArrayList<>();
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            measured = ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-megamorphic")
+                    .reset(sb -> sb.setLength(0)).leakDetection(LeakDetection.OFF).maxTotal(64).build();
+            others.add(ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-other-1")
+                    .reset(sb -> sb.delete(0, sb.length())).leakDetection(LeakDetection.OFF).build());
+            others.add(ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-other-2")
+                    .reset(sb -> sb.replace(0, sb.length(), "")).leakDetection(LeakDetection.OFF).build());
+            others.add(ObjectPool.builder(() -> new StringBuilder(CAPACITY)).name("bench-other-3")
+                    .reset(StringBuilder::trimToSize).leakDetection(LeakDetection.OFF).build());
+            for (int i = 0; i < 20_000; i++) {
+                for (ObjectPool<StringBuilder> pool : others) {
+                    try (Pooled<StringBuilder> sb = pool.acquire()) {
+                        sb.get().append('x');
+                    }
+                }
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            measured.close();
+            others.forEach(ObjectPool::close);
+        }
+    }
+
+    /** {@link #memkitAcquireCloseOnly} where the reset call is megamorphic (see {@link MegamorphicPools}). */
+    @Benchmark
+    public int memkitAcquireCloseOnlyMegamorphicReset(MegamorphicPools pools) {
+        try (Pooled<StringBuilder> sb = pools.measured.acquire()) {
+            return sb.get().length();
+        }
+    }
+
+    /** A thread's own padded stamp, for the compare-and-set baselines. */
+    @State(Scope.Thread)
+    public static class Stamp {
+        static final java.lang.invoke.VarHandle STAMP;
+
+        static {
+            try {
+                STAMP = java.lang.invoke.MethodHandles.lookup().findVarHandle(Stamp.class, "stamp", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        long p0, p1, p2, p3, p4, p5, p6, p7;
+        long stamp;
+        long q0, q1, q2, q3, q4, q5, q6, q7;
+    }
+
+    /**
+     * Baseline: one uncontended compare-and-set and a release store on a thread's own line, the
+     * atomics of a pool whose release needs no compare-and-set (Stormpot's claim and release).
+     */
+    @Benchmark
+    public long casThenReleaseStore(Stamp st) {
+        long s = (long) Stamp.STAMP.getVolatile(st);
+        Stamp.STAMP.compareAndSet(st, s, s + 1);
+        Stamp.STAMP.setRelease(st, s + 4);
+        return s;
+    }
+
+    /**
+     * Baseline: two uncontended compare-and-sets and a release store, the atomics of memkit's
+     * acquire and close (claim, end the loan exactly once, make it idle again).
+     */
+    @Benchmark
+    public long twoCasThenReleaseStore(Stamp st) {
+        long s = (long) Stamp.STAMP.getVolatile(st);
+        Stamp.STAMP.compareAndSet(st, s, s + 1);
+        Stamp.STAMP.compareAndSet(st, s + 1, s + 2);
+        Stamp.STAMP.setRelease(st, s + 4);
+        return s;
     }
 
     /** Stormpot claim and release around the same trivial body, to compare with the one above. */

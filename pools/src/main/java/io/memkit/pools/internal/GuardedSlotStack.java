@@ -148,6 +148,28 @@ final class GuardedSlotStack extends GuardedSlotStackFields {
     }
 
     /**
+     * Removes the slots that were killed while on the stack (idle decay kills them in place), so
+     * that they don't take the room of live ones. Keeps the others' order. Guard held.
+     *
+     * @return the number of slots removed
+     */
+    int purgeDeadLocked() {
+        int n = size;
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            Object slot = slots[i];
+            if (ObjectSlot.state(((ObjectSlot<?>) slot).stamp()) != ObjectSlot.DEAD) {
+                slots[kept++] = slot;
+            }
+        }
+        for (int i = kept; i < n; i++) {
+            slots[i] = null;
+        }
+        SIZE.setOpaque(this, kept);
+        return n - kept;
+    }
+
+    /**
      * Moves every slot to {@code into} and empties the stack. Guard held.
      *
      * @param into where the slots go

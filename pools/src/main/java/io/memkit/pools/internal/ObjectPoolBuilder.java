@@ -8,6 +8,7 @@ import io.memkit.pools.ObjectPool;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -36,6 +37,8 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
     private Duration timeout = DEFAULT_TIMEOUT;
     private LeakDetection leakDetection = LeakDetection.SAMPLED;
     private Consumer<io.memkit.pools.LeakReport> leakListener;
+    private Duration idleTimeout = IdleDecay.DEFAULT_TIMEOUT;
+    private LongSupplier clock = System::nanoTime;
 
     /**
      * Starts a builder; see {@link ObjectPool#builder(Supplier)}.
@@ -108,6 +111,23 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
     }
 
     @Override
+    public ObjectPool.Builder<T> idleTimeout(Duration timeout) {
+        this.idleTimeout = IdleDecay.checkTimeout(timeout);
+        return this;
+    }
+
+    /**
+     * Sets the clock idle decay reads, so that tests drive idle time without sleeping.
+     *
+     * @param nanos nanoseconds, as {@link System#nanoTime()}
+     * @return this builder
+     */
+    ObjectPoolBuilder<T> clock(LongSupplier nanos) {
+        this.clock = Objects.requireNonNull(nanos, "clock must not be null");
+        return this;
+    }
+
+    @Override
     public ObjectPool<T> build() {
         int total = maxTotal < 0 ? Integer.MAX_VALUE : maxTotal;
         int idle;
@@ -122,6 +142,7 @@ public final class ObjectPoolBuilder<T> implements ObjectPool.Builder<T> {
         String poolName = name != null ? name : PoolDefaults.objectPoolName();
         StripedObjectPool<T> pool = new StripedObjectPool<>(poolName, factory, reset, validate, idle, total, policy,
                 timeout, leakDetection, leakListener);
+        pool.startDecay(idleTimeout, clock);
         Instruments.register(pool);
         PoolEvents.registerPeriodic();
         return pool;

@@ -12,7 +12,8 @@ import java.lang.invoke.VarHandle;
  * the loan; reset and validation run) or {@link #DEAD} (dropped). Transitions:
  * <pre>
  *   AVAILABLE(g) --claim, CAS--&gt; LENT(g) --close, CAS--&gt; RETURNING(g) --store--&gt; AVAILABLE(g + 1)
- *   AVAILABLE, RETURNING (by their owner) or LENT (by the leak handler, handle collected) --&gt; DEAD
+ *   AVAILABLE (by close or idle decay), RETURNING (by their owner) or LENT (by the leak handler,
+ *   handle collected) --&gt; DEAD
  * </pre>
  * A loan's handle keeps the {@code LENT(g)} stamp it was lent under. Claiming and ending a loan
  * are compare-and-sets, so exactly one claimer wins an idle object and exactly one close ends a
@@ -73,13 +74,34 @@ class ObjectSlot<T> extends ObjectSlotPadBefore {
      */
     LeakTracker.Tracked tracked;
     /**
-     * The thread running this slot's reset and validation while it is {@link #RETURNING}, else
-     * {@code null}; written only by the slot's owner. Lets a {@code close()} called from those
-     * callbacks skip the slot its own thread holds instead of waiting for itself (the give-back
-     * then finds the pool closed and drops the object). A thread can read its own reference here
-     * only while it is that returner: it writes {@code null} before it gives the slot up.
+     * The id of the thread running this slot's reset and validation while it is
+     * {@link #RETURNING}, else 0 (no thread has id 0); written only by the slot's owner. Lets a
+     * {@code close()} called from those callbacks skip the slot its own thread holds instead of
+     * waiting for itself (the give-back then finds the pool closed and drops the object), and a
+     * waiting acquire called from them not wait for its own return to end. A thread can read its
+     * own id here only while it is that returner: it writes 0 before it gives the slot up. An id,
+     * not the {@code Thread}: storing a reference into a slot (an old object once the pool has run
+     * a while) costs the collector's card-marking barrier, under G1 a StoreLoad fence, on every
+     * release; thread ids are never reused.
      */
-    Thread returner;
+    long returner;
+
+    /**
+     * The calling thread's id, as {@link #returner} holds it.
+     *
+     * @return the id, never 0
+     */
+    @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; memkit compiles for 17
+    static long currentThreadId() {
+        return Thread.currentThread().getId();
+    }
+    /**
+     * The stamp at the pool's last idle-decay step and at the step before, or -1 (no stamp is
+     * negative). Plain fields, read and written only by the decaying thread (one at a time), so
+     * that decay costs acquire and close nothing.
+     */
+    long stampAtLastStep = -1;
+    long stampTwoStepsAgo = -1;
     /** {@code 4 * completed loans + state}; accessed through {@link #STAMP}. */
     @SuppressWarnings("unused")
     private long stamp;
@@ -175,6 +197,17 @@ class ObjectSlot<T> extends ObjectSlotPadBefore {
             return s;
         }
         return -1;
+    }
+
+    /**
+     * Drops the object if it is still idle with exactly the stamp {@code idle}, so no loan started
+     * since that stamp was read (idle decay: the object has not been used for a while).
+     *
+     * @param idle an {@link #AVAILABLE} stamp read earlier
+     * @return {@code true} if this call killed the slot; the caller then owns its drop
+     */
+    boolean killIfStill(long idle) {
+        return (idle & STATE) == AVAILABLE && STAMP.compareAndSet(this, idle, (idle & ~STATE) | DEAD);
     }
 
     /**

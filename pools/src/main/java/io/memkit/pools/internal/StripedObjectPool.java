@@ -43,6 +43,33 @@ import java.util.function.Supplier;
  * or is dropped if that is full. Home positions plus the overflow's capacity equal
  * {@code maxIdle}, so no more than {@code maxIdle} objects are ever idle.
  *
+ * <p><b>Waiting, without lost wake-ups.</b> Under WAIT an acquire registers with the
+ * {@link ReleaseSignal} (an atomic increment) and then scans every home position and the stamp
+ * of each slot in it with volatile reads. A close reads the waiter count after its
+ * compare-and-set {@code LENT -> RETURNING}, and wakes waiters after the slot is
+ * {@code AVAILABLE} again only if that count was non-zero. Both sides do a volatile write, then a
+ * volatile read of the other's variable, so in the JMM's synchronization order either the
+ * close's read comes after the registration (the close wakes the waiter) or the close's
+ * compare-and-set comes before the waiter's reads, which then see the slot {@code RETURNING} or
+ * later, never the {@code LENT} of before. A waiter that sees a slot {@code RETURNING} therefore
+ * does not sleep: it waits for that return to end (it spins, then yields, then parks in growing
+ * steps: the user's reset is running) and scans again; one it sees idle it tries to claim again.
+ * It sleeps only after a scan that found every homed slot lent, dead or being returned by its
+ * own thread (an acquire from a reset), each of whose next closes comes after the registration.
+ * A slot homed after the scan read its position is lent by the thread that homed it, so its next
+ * close comes after the registration too. Objects without a
+ * home and dropped objects are published under the overflow guard or the permit count, each
+ * followed by a read of the waiter count, which the waiter's locked pop and permit
+ * compare-and-set meet the same way. So the release path keeps its one compare-and-set and one
+ * plain read, with no fence added, and a waiter sleeps until a release or its timeout.
+ *
+ * <p><b>Idle decay.</b> Every half idle timeout the shared decay thread runs {@link #decayStep()}:
+ * an idle slot whose stamp is the one it had two steps ago served no loan for at least a whole
+ * timeout and is killed with a compare-and-set from exactly that stamp (so it loses to any
+ * claim) and dropped as {@link #close()} drops idle objects. The stamps of the last two steps
+ * are plain fields of each slot that only the decaying thread touches: acquire and close pay
+ * nothing for decay. Slots killed on the overflow stack are purged from it in the same step.
+ *
  * <p><b>Counters.</b> Loans started and ended are summed from the stamps of the live objects (a
  * registry updated only when objects are made or dropped) plus those folded in from dropped
  * objects; objects made, dropped and refused ({@code exhausted}) are atomics on their own slow
@@ -52,16 +79,7 @@ import java.util.function.Supplier;
  *
  * @param <T> the type of the pooled objects
  */
-public final class StripedObjectPool<T> implements ObjectPool<T> {
-
-    /**
-     * The longest a waiting acquire sleeps before it looks again by itself. A release of a homed
-     * object publishes it with a release store and then reads the waiter count, with no StoreLoad
-     * fence between (a fence costs as much as a compare-and-set: 10-20 ns on the machine the
-     * benchmarks ran on, a third of an acquire+close). So a release racing with a waiter's
-     * registration may not wake it; the waiter then finds the object within this bound.
-     */
-    static final long WAIT_SLICE_NANOS = 10_000_000L;
+public final class StripedObjectPool<T> implements ObjectPool<T>, IdleDecay.Target {
 
     /** Home positions per stripe at most (a power of two): a few, so a scan stays short. */
     static final int HOMES_PER_STRIPE = 4;
@@ -126,7 +144,14 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
     private final AtomicLong startedByDropped = new AtomicLong();
     private final AtomicLong endedByDropped = new AtomicLong();
 
-    /** Set once by {@link #close()}; read on every acquire and after every loan's end. */
+    /**
+     * The pool's idle decay, or {@code null} if off; set once by the builder after construction
+     * (so that the pool does not escape its constructor to the decay thread) and held here
+     * because the decay thread holds it only weakly.
+     */
+    private IdleDecay decay;
+
+    /** Set once by {@link #close()}; read by acquires that miss and after every loan's end. */
     private volatile boolean closed;
 
     /** Where a stripe's home positions start: keeps neighbouring stripes' arrays off its line. */
@@ -181,9 +206,9 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
 
     @Override
     public Pooled<T> acquire() {
-        if (closed) {
-            throw closedException(name);
-        }
+        // No read of closed here: once close() has returned no slot is idle (it kills the idle
+        // ones, and a close ending a loan after it drops the object), so an acquire ordered after
+        // it finds nothing to claim and throws from the slow path, which reads closed.
         // The probe picks the stripe (low bits) and where in it to start (high bits): two threads
         // that share a stripe then mostly start at different homes and don't read each other's
         // stamps.
@@ -257,8 +282,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
      * <p>With {@code thorough}, the overflow is locked even if it looks empty: the WAIT retry is
      * thorough so that a release to the overflow (a push under its guard, then a read of the
      * waiter count) always wakes or is seen by a waiter (which announces itself, then takes the
-     * guard). A release of a homed object may race unseen with a waiter's announcement; see
-     * {@link #WAIT_SLICE_NANOS}.
+     * guard). Homed objects are seen by {@link #takeWaiting}.
      *
      * @return a slot lent to the caller, or {@code null}
      * @throws IllegalStateException if the pool is closed
@@ -389,14 +413,11 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
             throw exhaustedException("FAIL policy");
         }
         ObjectSlot<T> slot;
-        ReleaseSignal.Attempt<ObjectSlot<T>> attempt = () -> tryTake(probe, true);
         long start = System.nanoTime();
         long deadline = start + timeoutNanos;
+        ReleaseSignal.Attempt<ObjectSlot<T>> attempt = () -> takeWaiting(probe, deadline);
         try {
-            do {
-                long left = deadline - System.nanoTime();
-                slot = signal.retryUntil(attempt, Math.min(left, WAIT_SLICE_NANOS));
-            } while (slot == null && deadline - System.nanoTime() > 0);
+            slot = signal.retryUntil(attempt, timeoutNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exhausted.incrementAndGet();
@@ -411,6 +432,72 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
             throw exhaustedException("none released within " + timeout);
         }
         return slot;
+    }
+
+    /**
+     * The attempt of a registered waiter: a thorough {@link #tryTake}, then a scan of every home
+     * position; while that scan finds a slot idle (claimed by someone else first) or being
+     * returned by another thread (whose close may have read the waiter count before this waiter
+     * registered, see the class comment), it waits for that return to end and tries again.
+     *
+     * @return a slot lent to the caller, or {@code null} if sleeping until a signal is safe
+     */
+    private ObjectSlot<T> takeWaiting(int probe, long deadline) {
+        while (true) {
+            ObjectSlot<T> slot = tryTake(probe, true);
+            if (slot != null) {
+                return slot;
+            }
+            ObjectSlot<T> unsettled = null;
+            long stamp = 0;
+            for (int s = 0; s <= mask && unsettled == null; s++) {
+                Object[] stripe = homes[s];
+                for (int n = 0; n < homesPerStripe; n++) {
+                    // volatile, not acquire: the argument above needs these reads in the
+                    // synchronization order (the same plain load on x86)
+                    ObjectSlot<T> home = cast(HOME.getVolatile(stripe, PAD + n));
+                    if (home != null) {
+                        stamp = home.stamp();
+                        int state = ObjectSlot.state(stamp);
+                        if (state == ObjectSlot.AVAILABLE
+                                || state == ObjectSlot.RETURNING && home.returner != ObjectSlot.currentThreadId()) {
+                            unsettled = home;
+                            break;
+                        }
+                    }
+                }
+            }
+            if (unsettled == null) {
+                return null;
+            }
+            if (!awaitStampChange(unsettled, stamp, deadline)) {
+                return null; // timed out or interrupted: retryUntil reports which
+            }
+        }
+    }
+
+    /**
+     * Waits until a slot's stamp is no longer {@code stamp}: at once if it was idle, else while
+     * another thread runs its reset and validation (user code, normally short): spins, then
+     * yields, then parks for growing times up to a millisecond.
+     *
+     * @return {@code false} if the deadline passed or the thread was interrupted first
+     */
+    private static boolean awaitStampChange(ObjectSlot<?> slot, long stamp, long deadline) {
+        for (int round = 0; slot.stamp() == stamp && ObjectSlot.state(stamp) == ObjectSlot.RETURNING; round++) {
+            if (Thread.currentThread().isInterrupted() || deadline - System.nanoTime() <= 0) {
+                return false;
+            }
+            if (round < 64) {
+                Thread.onSpinWait();
+            } else if (round < 128) {
+                Thread.yield();
+            } else {
+                java.util.concurrent.locks.LockSupport.parkNanos(
+                        Math.min(1_000_000L, 1_000L << Math.min(10, round - 128)));
+            }
+        }
+        return true;
     }
 
     private PoolExhaustedException exhaustedException(String why) {
@@ -452,6 +539,9 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         if (!slot.beginReturn(loan)) {
             throw PooledObject.released(slot, "close");
         }
+        // Read after the compare-and-set, not after the release store that makes the slot idle
+        // (no StoreLoad fence between those): see "Waiting" in the class comment.
+        boolean waiters = signal.waiting() != 0;
         // The caller owns the slot now (RETURNING): no other thread changes it until it is made
         // available again or dropped.
         LeakTracker.Tracked leakTracking = slot.tracked;
@@ -467,7 +557,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         Predicate<? super T> check = validate;
         boolean callbacks = onRelease != null || check != null;
         if (callbacks) {
-            slot.returner = Thread.currentThread();
+            slot.returner = ObjectSlot.currentThreadId();
         }
         if (onRelease != null) {
             try {
@@ -486,7 +576,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
             }
         }
         if (callbacks) {
-            slot.returner = null;
+            slot.returner = 0;
         }
         // closed is read after the compare-and-set that made this slot RETURNING; close() sets
         // closed before it looks at the slots and waits for RETURNING ones. So either this read
@@ -494,7 +584,9 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         if (keep && !closed) {
             if (slot.home != null) {
                 slot.finishReturn();
-                signal.signal();
+                if (waiters) {
+                    signal.signal();
+                }
                 return tracked;
             }
             // No home: to the overflow stack if there is room (closed is read again under its
@@ -612,6 +704,61 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
         return signal.waiting();
     }
 
+    // ---------------------------------------------------------------- idle decay
+
+    /**
+     * Starts idle decay; called once by the builder, before the pool is handed out.
+     *
+     * @param timeout the idle timeout, {@link Duration#ZERO} for none
+     * @param clock   nanoseconds
+     */
+    void startDecay(Duration timeout, java.util.function.LongSupplier clock) {
+        this.decay = IdleDecay.start(this, timeout, clock);
+    }
+
+    /**
+     * The pool's idle decay, for tests that drive its clock.
+     *
+     * @return the decay, or {@code null} if off
+     */
+    IdleDecay decay() {
+        return decay;
+    }
+
+    /**
+     * Drops the idle objects that served no loan since the step before the previous one; objects
+     * lent or being returned are never touched. Called by the decay thread only.
+     */
+    @Override
+    public void decayStep() {
+        boolean stackedKilled = false;
+        for (ObjectSlot<T> slot : alive) {
+            long stamp = slot.stamp();
+            if (stamp == slot.stampTwoStepsAgo && slot.killIfStill(stamp)) {
+                stackedKilled |= slot.home == null;
+                drop(slot, stamp);
+            } else {
+                slot.stampTwoStepsAgo = slot.stampAtLastStep;
+                slot.stampAtLastStep = stamp;
+            }
+        }
+        if (stackedKilled) {
+            overflow.lock();
+            overflow.purgeDeadLocked();
+            overflow.unlock();
+        }
+    }
+
+    /**
+     * Whether {@link #close()} was called; ends idle decay.
+     *
+     * @return {@code true} once closed
+     */
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
     // ---------------------------------------------------------------- stats, close
 
     @Override
@@ -693,7 +840,7 @@ public final class StripedObjectPool<T> implements ObjectPool<T> {
                     drop(slot, before);
                     return;
                 }
-            } else if (state == ObjectSlot.RETURNING && slot.returner != Thread.currentThread()) {
+            } else if (state == ObjectSlot.RETURNING && slot.returner != ObjectSlot.currentThreadId()) {
                 Thread.yield();
             } else {
                 return;

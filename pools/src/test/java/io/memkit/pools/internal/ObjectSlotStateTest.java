@@ -48,4 +48,26 @@ class ObjectSlotStateTest {
         assertThat(idle.claim()).isZero();
         assertThat(ObjectSlot.ended(before)).isEqualTo(1);
     }
+
+    @Test
+    void idleDecayKillsOnlyFromTheExactIdleStampItSaw() {
+        ObjectSlot<String> slot = new PaddedObjectSlot<>(null, "x");
+        long lent = slot.stamp();
+        assertThat(slot.killIfStill(lent)).as("a lent stamp is never killed").isFalse();
+        slot.beginReturn(lent);
+        assertThat(slot.killIfStill(slot.stamp())).as("nor a returning one").isFalse();
+        slot.finishReturn();
+        long idle = slot.stamp();
+        long loan = slot.claim();
+        slot.beginReturn(loan);
+        slot.finishReturn();
+        assertThat(slot.killIfStill(idle)).as("a loan came and went since: not idle since then").isFalse();
+        assertThat(ObjectSlot.state(slot.stamp())).isEqualTo(ObjectSlot.AVAILABLE);
+        long now = slot.stamp();
+        assertThat(slot.killIfStill(now)).isTrue();
+        assertThat(ObjectSlot.state(slot.stamp())).isEqualTo(ObjectSlot.DEAD);
+        assertThat(ObjectSlot.ended(slot.stamp())).as("the loans it served stay counted").isEqualTo(2);
+        assertThat(slot.claim()).isZero();
+        assertThat(slot.killIfStill(now)).as("killed once").isFalse();
+    }
 }
