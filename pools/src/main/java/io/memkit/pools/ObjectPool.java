@@ -136,7 +136,7 @@ public interface ObjectPool<T> extends Instrumented, AutoCloseable {
     void close();
 
     /**
-     * Configures and builds an {@link ObjectPool}. Defaults: name {@code "objects-N"} (N counts
+     * Configures and builds an {@link ObjectPool}. Defaults: name {@code "ObjectPool-N"} (N counts
      * pools built in this JVM); no reset; every object kept (no validation); {@code maxIdle} 8 per
      * stripe (16 per processor, at most 512), but at most {@code maxTotal};
      * {@code maxTotal} unbounded ({@link Integer#MAX_VALUE});

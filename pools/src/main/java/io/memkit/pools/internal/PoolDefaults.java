@@ -38,9 +38,9 @@ final class PoolDefaults {
     /**
      * The next default {@code ObjectPool} name.
      *
-     * @return {@code objects-N}, N counting object pools built without a name in this JVM
+     * @return {@code ObjectPool-N}, N counting object pools built without a name in this JVM
      */
     static String objectPoolName() {
-        return "objects-" + OBJECT_POOLS.incrementAndGet();
+        return "ObjectPool-" + OBJECT_POOLS.incrementAndGet();
     }
 }

@@ -542,8 +542,8 @@ class StripedObjectPoolTest {
     void poolsGetDefaultNames() {
         ObjectPool<Resource> a = track(resources().build());
         ObjectPool<Resource> b = track(resources().build());
-        assertThat(a.name()).matches("objects-\\d+");
-        assertThat(b.name()).matches("objects-\\d+").isNotEqualTo(a.name());
+        assertThat(a.name()).matches("ObjectPool-\\d+");
+        assertThat(b.name()).matches("ObjectPool-\\d+").isNotEqualTo(a.name());
         assertThat(a.toString()).contains(a.name());
     }
 
