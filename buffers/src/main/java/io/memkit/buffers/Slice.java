@@ -84,7 +84,7 @@ public final class Slice implements Comparable<Slice> {
 
     /** The factory behind {@link SliceAccess}: a counted view made by a pool. */
     private static Slice create(SliceOwner owner, int offset, int length, boolean readOnly) {
-        SliceCounters.view(length);
+        SliceCounters.view(owner, length);
         return new Slice(owner, offset, length, readOnly || owner.memory().isReadOnly());
     }
 
@@ -117,8 +117,9 @@ public final class Slice implements Comparable<Slice> {
     public static Slice wrap(byte[] array, int offset, int length) {
         Objects.requireNonNull(array, "array must not be null");
         Objects.checkFromIndexSize(offset, length, array.length);
-        SliceCounters.view(length);
-        return new Slice(new UnpooledOwner(ByteBuffer.wrap(array)), offset, length, false);
+        UnpooledOwner owner = new UnpooledOwner(ByteBuffer.wrap(array));
+        SliceCounters.view(owner, length);
+        return new Slice(owner, offset, length, false);
     }
 
     /**
@@ -135,8 +136,9 @@ public final class Slice implements Comparable<Slice> {
         Objects.requireNonNull(buffer, "buffer must not be null");
         int position = buffer.position();
         int length = buffer.limit() - position;
-        SliceCounters.view(length);
-        return new Slice(new UnpooledOwner(buffer.duplicate()), position, length, buffer.isReadOnly());
+        UnpooledOwner owner = new UnpooledOwner(buffer.duplicate());
+        SliceCounters.view(owner, length);
+        return new Slice(owner, position, length, buffer.isReadOnly());
     }
 
     /**
@@ -218,7 +220,7 @@ public final class Slice implements Comparable<Slice> {
         int at = range(index, length);
         SliceOwner o = owner;
         CheckedMemory.live(o);
-        SliceCounters.view(length);
+        SliceCounters.view(o, length);
         return new Slice(o, at, length, offsetAndFlags < 0);
     }
 
@@ -234,7 +236,7 @@ public final class Slice implements Comparable<Slice> {
         if (offsetAndFlags < 0) {
             return this;
         }
-        SliceCounters.view(length);
+        SliceCounters.view(o, length);
         return new Slice(o, offsetAndFlags, length, true);
     }
 
