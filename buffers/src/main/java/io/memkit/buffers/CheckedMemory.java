@@ -146,49 +146,69 @@ final class CheckedMemory {
 
     /**
      * Compares {@code a[aFrom, aFrom + aLength)} with {@code b[bFrom, bFrom + bLength)} in unsigned
-     * lexicographic order, 8 bytes at a time (big-endian longs compare like their bytes).
+     * lexicographic order, then re-checks both lifetimes.
      */
     static int compare(SliceOwner a, int aFrom, int aLength, SliceOwner b, int bFrom, int bLength) {
-        int result;
-        byte[] x = a.heapArray();
-        byte[] y = b.heapArray();
-        if (x != null && y != null) {
-            int from = a.heapArrayOffset() + aFrom;
-            int otherFrom = b.heapArrayOffset() + bFrom;
-            result = Arrays.compareUnsigned(x, from, from + aLength, y, otherFrom, otherFrom + bLength);
-        } else {
-            int n = Math.min(aLength, bLength);
-            result = 0;
-            int i = 0;
-            for (; i <= n - Long.BYTES; i += Long.BYTES) {
-                long u = rawLong(a, aFrom + i);
-                long v = rawLong(b, bFrom + i);
-                if (u != v) {
-                    result = Long.compareUnsigned(u, v);
-                    break;
-                }
-            }
-            if (result == 0) {
-                for (; i < n; i++) {
-                    int u = rawByte(a, aFrom + i) & 0xFF;
-                    int v = rawByte(b, bFrom + i) & 0xFF;
-                    if (u != v) {
-                        result = u - v;
-                        break;
-                    }
-                }
-            }
-            if (result == 0) {
-                result = Integer.compare(aLength, bLength);
-            }
-        }
+        int result = rawCompare(a, aFrom, aLength, b, bFrom, bLength);
         afterLoads(a);
         afterLoads(b);
         return result;
     }
 
-    /** {@code 31 * h + byte} over {@code n} bytes from {@code from}, starting at 1, as {@link Arrays#hashCode(byte[])}. */
-    static int hash(SliceOwner o, int from, int n) {
+    /**
+     * Whether {@code n} bytes from {@code aFrom} and from {@code bFrom} are equal and both owners
+     * were still live after the loads; never throws for a released owner.
+     */
+    static boolean equalWhileLive(SliceOwner a, int aFrom, SliceOwner b, int bFrom, int n) {
+        int result = rawCompare(a, aFrom, n, b, bFrom, n);
+        // Both re-checks run whatever the bytes were: a released owner's answer is "not equal".
+        boolean live = a.isAccessibleAfterLoads() & b.isAccessibleAfterLoads();
+        return live && result == 0;
+    }
+
+    /** Unsigned lexicographic comparison, 8 bytes at a time (big-endian longs compare like their bytes); no lifetime check. */
+    private static int rawCompare(SliceOwner a, int aFrom, int aLength, SliceOwner b, int bFrom, int bLength) {
+        byte[] x = a.heapArray();
+        byte[] y = b.heapArray();
+        if (x != null && y != null) {
+            int from = a.heapArrayOffset() + aFrom;
+            int otherFrom = b.heapArrayOffset() + bFrom;
+            return Arrays.compareUnsigned(x, from, from + aLength, y, otherFrom, otherFrom + bLength);
+        }
+        int n = Math.min(aLength, bLength);
+        int i = 0;
+        for (; i <= n - Long.BYTES; i += Long.BYTES) {
+            long u = rawLong(a, aFrom + i);
+            long v = rawLong(b, bFrom + i);
+            if (u != v) {
+                return Long.compareUnsigned(u, v);
+            }
+        }
+        for (; i < n; i++) {
+            int u = rawByte(a, aFrom + i) & 0xFF;
+            int v = rawByte(b, bFrom + i) & 0xFF;
+            if (u != v) {
+                return u - v;
+            }
+        }
+        return Integer.compare(aLength, bLength);
+    }
+
+    /**
+     * {@code 31 * h + byte} over {@code n} bytes from {@code from}, starting at 1, as
+     * {@link Arrays#hashCode(byte[])}, as an unsigned value; or -1 if the owner was released
+     * before or during the loads. Never throws.
+     */
+    static long hashWhileLive(SliceOwner o, int from, int n) {
+        if (!o.isAccessible()) {
+            return -1;
+        }
+        int h = rawHash(o, from, n);
+        return o.isAccessibleAfterLoads() ? h & 0xFFFF_FFFFL : -1;
+    }
+
+    /** {@code 31 * h + byte} over {@code n} bytes from {@code from}; no lifetime check. */
+    private static int rawHash(SliceOwner o, int from, int n) {
         int h = 1;
         byte[] a = o.heapArray();
         if (a != null) {
@@ -202,7 +222,6 @@ final class CheckedMemory {
                 h = 31 * h + m.get(from + i);
             }
         }
-        afterLoads(o);
         return h;
     }
 
