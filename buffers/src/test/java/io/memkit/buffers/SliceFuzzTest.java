@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
-import java.nio.channels.GatheringByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -163,12 +162,12 @@ class SliceFuzzTest {
                     boolean touches = !list.isEmpty(); // every part is a view of the lease
                     if (released && touches) {
                         assertThatThrownBy(c::toByteArray).isInstanceOf(IllegalStateException.class);
-                        assertThatThrownBy(() -> c.writeTo(new Trickle(3))).isInstanceOf(IllegalStateException.class);
+                        assertThatThrownBy(() -> c.writeTo(TrickleChannel.anyWrites(3))).isInstanceOf(IllegalStateException.class);
                         assertThatThrownBy(() -> c.contentEquals(CompositeSlice.of(Slice.wrap(expected))))
                                 .isInstanceOf(IllegalStateException.class);
                     } else {
                         assertThat(c.toByteArray()).isEqualTo(expected);
-                        Trickle out = new Trickle(data.consumeInt(1, 64));
+                        TrickleChannel out = TrickleChannel.anyWrites(data.consumeInt(1, 64));
                         assertThat(c.writeTo(out)).isEqualTo(expected.length);
                         assertThat(out.out.toByteArray()).isEqualTo(expected);
                         assertThat(c.contentEquals(CompositeSlice.of(Slice.wrap(expected)))).isTrue();
@@ -187,7 +186,7 @@ class SliceFuzzTest {
                     assertThat(s.isAccessible()).isEqualTo(!released);
                 }
                 case 12 -> { // writeTo a single-buffer channel
-                    Trickle out = new Trickle(data.consumeInt(1, 64));
+                    TrickleChannel out = TrickleChannel.anyWrites(data.consumeInt(1, 64));
                     if (released) {
                         assertThatThrownBy(() -> s.writeTo(out)).isInstanceOf(IllegalStateException.class);
                     } else {
@@ -270,50 +269,5 @@ class SliceFuzzTest {
             }
         }
         return -1;
-    }
-
-    /** Takes at most {@code perCall} bytes per write and nothing on every fourth call. */
-    static final class Trickle implements GatheringByteChannel {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final int perCall;
-        int calls;
-
-        Trickle(int perCall) {
-            this.perCall = perCall;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
-            if (++calls % 4 == 0) {
-                return 0;
-            }
-            long n = 0;
-            for (int k = offset; k < offset + length && n < perCall; k++) {
-                while (srcs[k].hasRemaining() && n < perCall) {
-                    out.write(srcs[k].get());
-                    n++;
-                }
-            }
-            return n;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            return (int) write(new ByteBuffer[] {src}, 0, 1);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
