@@ -8,7 +8,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -58,11 +57,11 @@ class SliceFuzzTest {
                 case 0, 1, 2, 3 -> { // get, big- and little-endian, of width 1, 2, 4, 8
                     boolean le = data.consumeBoolean();
                     if (!inWindow) {
-                        assertThatThrownBy(() -> get(s, width, index, le)).isInstanceOf(IndexOutOfBoundsException.class);
+                        assertThatThrownBy(() -> ByteModel.get(s, width, index, le)).isInstanceOf(IndexOutOfBoundsException.class);
                     } else if (released) {
-                        assertThatThrownBy(() -> get(s, width, index, le)).isInstanceOf(IllegalStateException.class);
+                        assertThatThrownBy(() -> ByteModel.get(s, width, index, le)).isInstanceOf(IllegalStateException.class);
                     } else {
-                        assertThat(get(s, width, index, le)).isEqualTo(model(model, v.offset + index, width, le));
+                        assertThat(ByteModel.get(s, width, index, le)).isEqualTo(ByteModel.read(model, v.offset + index, width, le));
                     }
                 }
                 case 4 -> { // put of a fuzzed width and order
@@ -74,12 +73,10 @@ class SliceFuzzTest {
                             : released ? IllegalStateException.class
                             : !fits ? IndexOutOfBoundsException.class : null;
                     if (expected != null) {
-                        assertThatThrownBy(() -> put(s, w, index, le, value)).isInstanceOf(expected);
+                        assertThatThrownBy(() -> ByteModel.put(s, w, index, le, value)).isInstanceOf(expected);
                     } else {
-                        put(s, w, index, le, value);
-                        ByteBuffer b = ByteBuffer.allocate(8).order(le ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-                        b.putLong(0, le ? value : value << (64 - 8 * w));
-                        System.arraycopy(b.array(), 0, model, v.offset + index, w);
+                        ByteModel.put(s, w, index, le, value);
+                        ByteModel.write(model, v.offset + index, w, le, value);
                     }
                 }
                 case 5 -> { // slice
@@ -213,53 +210,6 @@ class SliceFuzzTest {
         if (!released) {
             assertThat(whole.toByteArray()).isEqualTo(model);
         }
-    }
-
-    private static long get(Slice s, int width, int index, boolean le) {
-        return switch (width) {
-            case 1 -> s.getByte(index);
-            case 2 -> le ? s.getShortLE(index) : s.getShort(index);
-            case 4 -> le ? s.getIntLE(index) : s.getInt(index);
-            default -> le ? s.getLongLE(index) : s.getLong(index);
-        };
-    }
-
-    private static void put(Slice s, int width, int index, boolean le, long value) {
-        switch (width) {
-            case 1 -> s.putByte(index, (byte) value);
-            case 2 -> {
-                if (le) {
-                    s.putShortLE(index, (short) value);
-                } else {
-                    s.putShort(index, (short) value);
-                }
-            }
-            case 4 -> {
-                if (le) {
-                    s.putIntLE(index, (int) value);
-                } else {
-                    s.putInt(index, (int) value);
-                }
-            }
-            default -> {
-                if (le) {
-                    s.putLongLE(index, value);
-                } else {
-                    s.putLong(index, value);
-                }
-            }
-        }
-    }
-
-    /** The signed value of {@code width} bytes of the model at {@code at}. */
-    private static long model(byte[] model, int at, int width, boolean le) {
-        ByteBuffer b = ByteBuffer.wrap(model).order(le ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-        return switch (width) {
-            case 1 -> b.get(at);
-            case 2 -> b.getShort(at);
-            case 4 -> b.getInt(at);
-            default -> b.getLong(at);
-        };
     }
 
     private static int indexOf(byte[] a, byte value, int from) {
