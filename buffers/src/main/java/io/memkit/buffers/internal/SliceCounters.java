@@ -3,7 +3,6 @@ package io.memkit.buffers.internal;
 import io.memkit.buffers.SliceStats;
 import io.memkit.meter.Instrumented;
 import io.memkit.meter.Instruments;
-import io.memkit.meter.internal.StripedCounters;
 import io.memkit.meter.internal.Stripes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -17,8 +16,8 @@ import java.lang.invoke.VarHandle;
  * folds into the caller as a constant address. A view is counted on the stripe of the thread that
  * made the memory's {@link SliceOwner} (the wrap or the lease), read from the owner the view
  * already holds: loading the current thread's id instead kept the thread live across a parse
- * loop that makes a view per field, and the register spills that followed cost about a fifth of
- * each {@code slice()} ({@code SliceBenchmark.parseMemkit} against {@code parseMemkitStatsOff}).
+ * loop that makes a view per field, and the register spills that followed cost more than the
+ * counting itself ({@code SliceBenchmark.parseMemkit} against {@code parseMemkitStatsOff}).
  * A copy costs far more than that lookup, so copies count on the copying thread's stripe.
  *
  * <p>Switch: the system property {@code io.memkit.slice.stats=false}, read once at class
