@@ -23,13 +23,22 @@ import java.util.Arrays;
  */
 final class CheckedMemory {
 
-    // Heap arrays through big-endian array views; little-endian is the caller's reverseBytes.
+    // Big-endian only; little-endian is the caller's reverseBytes. A writable heap array is read
+    // through an array view, which measured faster than a buffer view of the same array; all other
+    // memory (direct, read-only) through a buffer view, which unlike a call of the buffer's getInt
+    // is no virtual call, so mixing kinds of memory never makes the call site megamorphic.
     private static final VarHandle SHORT_ARRAY =
             MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT_ARRAY =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG_ARRAY =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle SHORT =
+            MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT =
+            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private CheckedMemory() {
     }
@@ -44,19 +53,19 @@ final class CheckedMemory {
 
     static short getShort(SliceOwner o, int at) {
         byte[] a = o.heapArray();
-        short v = a != null ? (short) SHORT_ARRAY.get(a, o.heapArrayOffset() + at) : o.memory().getShort(at);
+        short v = a != null ? (short) SHORT_ARRAY.get(a, o.heapArrayOffset() + at) : (short) SHORT.get(o.memory(), at);
         return (short) loaded(o, v);
     }
 
     static int getInt(SliceOwner o, int at) {
         byte[] a = o.heapArray();
-        int v = a != null ? (int) INT_ARRAY.get(a, o.heapArrayOffset() + at) : o.memory().getInt(at);
+        int v = a != null ? (int) INT_ARRAY.get(a, o.heapArrayOffset() + at) : (int) INT.get(o.memory(), at);
         return loaded(o, v);
     }
 
     static long getLong(SliceOwner o, int at) {
         byte[] a = o.heapArray();
-        long v = a != null ? (long) LONG_ARRAY.get(a, o.heapArrayOffset() + at) : o.memory().getLong(at);
+        long v = a != null ? (long) LONG_ARRAY.get(a, o.heapArrayOffset() + at) : (long) LONG.get(o.memory(), at);
         return loaded(o, v);
     }
 
@@ -74,7 +83,7 @@ final class CheckedMemory {
         if (a != null) {
             SHORT_ARRAY.set(a, o.heapArrayOffset() + at, v);
         } else {
-            o.memory().putShort(at, v);
+            SHORT.set(o.memory(), at, v);
         }
     }
 
@@ -83,7 +92,7 @@ final class CheckedMemory {
         if (a != null) {
             INT_ARRAY.set(a, o.heapArrayOffset() + at, v);
         } else {
-            o.memory().putInt(at, v);
+            INT.set(o.memory(), at, v);
         }
     }
 
@@ -92,7 +101,7 @@ final class CheckedMemory {
         if (a != null) {
             LONG_ARRAY.set(a, o.heapArrayOffset() + at, v);
         } else {
-            o.memory().putLong(at, v);
+            LONG.set(o.memory(), at, v);
         }
     }
 
@@ -146,49 +155,69 @@ final class CheckedMemory {
 
     /**
      * Compares {@code a[aFrom, aFrom + aLength)} with {@code b[bFrom, bFrom + bLength)} in unsigned
-     * lexicographic order, 8 bytes at a time (big-endian longs compare like their bytes).
+     * lexicographic order, then re-checks both lifetimes.
      */
     static int compare(SliceOwner a, int aFrom, int aLength, SliceOwner b, int bFrom, int bLength) {
-        int result;
-        byte[] x = a.heapArray();
-        byte[] y = b.heapArray();
-        if (x != null && y != null) {
-            int from = a.heapArrayOffset() + aFrom;
-            int otherFrom = b.heapArrayOffset() + bFrom;
-            result = Arrays.compareUnsigned(x, from, from + aLength, y, otherFrom, otherFrom + bLength);
-        } else {
-            int n = Math.min(aLength, bLength);
-            result = 0;
-            int i = 0;
-            for (; i <= n - Long.BYTES; i += Long.BYTES) {
-                long u = rawLong(a, aFrom + i);
-                long v = rawLong(b, bFrom + i);
-                if (u != v) {
-                    result = Long.compareUnsigned(u, v);
-                    break;
-                }
-            }
-            if (result == 0) {
-                for (; i < n; i++) {
-                    int u = rawByte(a, aFrom + i) & 0xFF;
-                    int v = rawByte(b, bFrom + i) & 0xFF;
-                    if (u != v) {
-                        result = u - v;
-                        break;
-                    }
-                }
-            }
-            if (result == 0) {
-                result = Integer.compare(aLength, bLength);
-            }
-        }
+        int result = rawCompare(a, aFrom, aLength, b, bFrom, bLength);
         afterLoads(a);
         afterLoads(b);
         return result;
     }
 
-    /** {@code 31 * h + byte} over {@code n} bytes from {@code from}, starting at 1, as {@link Arrays#hashCode(byte[])}. */
-    static int hash(SliceOwner o, int from, int n) {
+    /**
+     * Whether {@code n} bytes from {@code aFrom} and from {@code bFrom} are equal and both owners
+     * were still live after the loads; never throws for a released owner.
+     */
+    static boolean equalWhileLive(SliceOwner a, int aFrom, SliceOwner b, int bFrom, int n) {
+        int result = rawCompare(a, aFrom, n, b, bFrom, n);
+        // Both re-checks run whatever the bytes were: a released owner's answer is "not equal".
+        boolean live = a.isAccessibleAfterLoads() & b.isAccessibleAfterLoads();
+        return live && result == 0;
+    }
+
+    /** Unsigned lexicographic comparison, 8 bytes at a time (big-endian longs compare like their bytes); no lifetime check. */
+    private static int rawCompare(SliceOwner a, int aFrom, int aLength, SliceOwner b, int bFrom, int bLength) {
+        byte[] x = a.heapArray();
+        byte[] y = b.heapArray();
+        if (x != null && y != null) {
+            int from = a.heapArrayOffset() + aFrom;
+            int otherFrom = b.heapArrayOffset() + bFrom;
+            return Arrays.compareUnsigned(x, from, from + aLength, y, otherFrom, otherFrom + bLength);
+        }
+        int n = Math.min(aLength, bLength);
+        int i = 0;
+        for (; i <= n - Long.BYTES; i += Long.BYTES) {
+            long u = rawLong(a, aFrom + i);
+            long v = rawLong(b, bFrom + i);
+            if (u != v) {
+                return Long.compareUnsigned(u, v);
+            }
+        }
+        for (; i < n; i++) {
+            int u = rawByte(a, aFrom + i) & 0xFF;
+            int v = rawByte(b, bFrom + i) & 0xFF;
+            if (u != v) {
+                return u - v;
+            }
+        }
+        return Integer.compare(aLength, bLength);
+    }
+
+    /**
+     * {@code 31 * h + byte} over {@code n} bytes from {@code from}, starting at 1, as
+     * {@link Arrays#hashCode(byte[])}, as an unsigned value; or -1 if the owner was released
+     * before or during the loads. Never throws.
+     */
+    static long hashWhileLive(SliceOwner o, int from, int n) {
+        if (!o.isAccessible()) {
+            return -1;
+        }
+        int h = rawHash(o, from, n);
+        return o.isAccessibleAfterLoads() ? h & 0xFFFF_FFFFL : -1;
+    }
+
+    /** {@code 31 * h + byte} over {@code n} bytes from {@code from}; no lifetime check. */
+    private static int rawHash(SliceOwner o, int from, int n) {
         int h = 1;
         byte[] a = o.heapArray();
         if (a != null) {
@@ -202,7 +231,6 @@ final class CheckedMemory {
                 h = 31 * h + m.get(from + i);
             }
         }
-        afterLoads(o);
         return h;
     }
 
@@ -301,6 +329,6 @@ final class CheckedMemory {
 
     private static long rawLong(SliceOwner o, int at) {
         byte[] a = o.heapArray();
-        return a != null ? (long) LONG_ARRAY.get(a, o.heapArrayOffset() + at) : o.memory().getLong(at);
+        return a != null ? (long) LONG_ARRAY.get(a, o.heapArrayOffset() + at) : (long) LONG.get(o.memory(), at);
     }
 }

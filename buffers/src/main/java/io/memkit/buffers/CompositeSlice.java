@@ -11,7 +11,10 @@ import java.util.Objects;
  * A zero-copy concatenation of {@link Slice}s, for example a header, a body and a trailer, that
  * is written to a channel with gathering writes instead of being copied into one buffer.
  *
- * <p>Cost: {@link #of} copies the list of parts (one array of references), never their bytes.
+ * <p>Cost: {@link #of} copies the references to the parts, never their bytes: a composite of up
+ * to three parts holds them in fields (one 40-byte object, which the JIT can keep off the heap
+ * where the composite does not escape, as in {@code CompositeSlice.of(a, b, c).writeTo(channel)}),
+ * a larger one in an array.
  * {@link #getByte(long)} is O(parts): a composite is meant for a few parts written out together.
  *
  * <p>Lifetime: the parts keep their own lifetimes. Every method that touches bytes throws
@@ -23,23 +26,46 @@ import java.util.Objects;
  */
 public final class CompositeSlice {
 
-    private static final CompositeSlice EMPTY = new CompositeSlice(new Slice[0]);
+    /** Parts held in fields rather than an array: a header, a body and a trailer fit. */
+    private static final int FIELDS = 3;
 
-    private final Slice[] parts;
+    private static final CompositeSlice EMPTY = new CompositeSlice(0, null, null, null, null);
+
+    /** The number of parts. */
+    private final int count;
+    /** Parts 0 to 2 when {@link #count} is at most {@link #FIELDS}, else {@code null}. */
+    private final Slice p0;
+    private final Slice p1;
+    private final Slice p2;
+    /** All parts when there are more than {@link #FIELDS}, else {@code null}. */
+    private final Slice[] many;
     private final long length;
 
-    private CompositeSlice(Slice[] parts) {
-        this.parts = parts;
+    private CompositeSlice(int count, Slice p0, Slice p1, Slice p2, Slice[] many) {
+        this.count = count;
+        this.p0 = p0;
+        this.p1 = p1;
+        this.p2 = p2;
+        this.many = many;
         long total = 0;
-        for (Slice part : parts) {
-            total += part.length();
+        for (int k = 0; k < count; k++) {
+            total += part(k).length();
         }
         this.length = total;
     }
 
+    /** Part {@code k}, in {@code [0, count)}. */
+    private Slice part(int k) {
+        Slice[] m = many;
+        if (m != null) {
+            return m[k];
+        }
+        return k == 0 ? p0 : k == 1 ? p1 : p2;
+    }
+
     /**
-     * Concatenates {@code parts} in order. O(parts), no byte copy; the array is copied, so later
-     * changes to it do not affect the result.
+     * Concatenates {@code parts} in order. O(parts), no byte copy; the references are copied, so
+     * later changes to the array do not affect the result.
      *
      * @param parts the slices; may be empty, and parts may be empty or repeated
      * @return the concatenation
@@ -47,7 +73,27 @@ public final class CompositeSlice {
      */
     public static CompositeSlice of(Slice... parts) {
         Objects.requireNonNull(parts, "parts must not be null");
-        return parts.length == 0 ? EMPTY : new CompositeSlice(checked(parts.clone()));
+        return make(parts, false);
+    }
+
+    /** A composite of {@code parts}, which it may keep if {@code fresh} (no one else holds the array). */
+    private static CompositeSlice make(Slice[] parts, boolean fresh) {
+        int n = parts.length;
+        if (n == 0) {
+            return EMPTY;
+        }
+        if (n <= FIELDS) {
+            // Read at constant indices: where of() inlines, the JIT can then drop the varargs array.
+            Slice a = nonNull(parts[0], 0, n);
+            Slice b = n > 1 ? nonNull(parts[1], 1, n) : null;
+            Slice c = n > 2 ? nonNull(parts[2], 2, n) : null;
+            return new CompositeSlice(n, a, b, c, null);
+        }
+        Slice[] copy = fresh ? parts : parts.clone();
+        for (int k = 0; k < n; k++) {
+            nonNull(copy[k], k, n);
+        }
+        return new CompositeSlice(n, null, null, null, copy);
     }
 
     /**
@@ -59,16 +105,14 @@ public final class CompositeSlice {
      */
     public static CompositeSlice of(List<Slice> parts) {
         Objects.requireNonNull(parts, "parts must not be null");
-        return parts.isEmpty() ? EMPTY : new CompositeSlice(checked(parts.toArray(new Slice[0])));
+        return make(parts.toArray(new Slice[0]), true);
     }
 
-    private static Slice[] checked(Slice[] parts) {
-        for (int k = 0; k < parts.length; k++) {
-            if (parts[k] == null) {
-                throw new NullPointerException("part " + k + " of " + parts.length + " is null");
-            }
+    private static Slice nonNull(Slice part, int k, int n) {
+        if (part == null) {
+            throw new NullPointerException("part " + k + " of " + n + " is null");
         }
-        return parts;
+        return part;
     }
 
     /**
@@ -87,7 +131,8 @@ public final class CompositeSlice {
      * @return an unmodifiable list of the Slices given to {@link #of}
      */
     public List<Slice> parts() {
-        return List.of(parts);
+        return many != null ? List.of(many) : count == 0 ? List.of() : count == 1 ? List.of(p0)
+                : count == 2 ? List.of(p0, p1) : List.of(p0, p1, p2);
     }
 
     /**
@@ -101,16 +146,16 @@ public final class CompositeSlice {
     public byte getByte(long index) {
         if (index < 0 || index >= length) {
             throw new IndexOutOfBoundsException("index " + index + " out of bounds for composite of "
-                    + length + " bytes in " + parts.length + " parts");
+                    + length + " bytes in " + count + " parts");
         }
         // A linear scan: composites have a few parts, and a table of offsets would cost an array per of().
         long rest = index;
         int k = 0;
-        while (rest >= parts[k].length()) { // never past the last part: index < length
-            rest -= parts[k].length();
+        while (rest >= part(k).length()) { // never past the last part: index < length
+            rest -= part(k).length();
             k++;
         }
-        return parts[k].getByteUnchecked((int) rest);
+        return part(k).getByteUnchecked((int) rest);
     }
 
     /**
@@ -121,9 +166,9 @@ public final class CompositeSlice {
      * @throws IllegalStateException if a part was released
      */
     public ByteBuffer[] asByteBuffers() {
-        ByteBuffer[] views = new ByteBuffer[parts.length];
-        for (int k = 0; k < parts.length; k++) {
-            views[k] = parts[k].asByteBuffer();
+        ByteBuffer[] views = new ByteBuffer[count];
+        for (int k = 0; k < count; k++) {
+            views[k] = part(k).asByteBuffer();
         }
         return views;
     }
@@ -146,12 +191,12 @@ public final class CompositeSlice {
      */
     public long writeTo(GatheringByteChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel must not be null");
-        Slice[] ps = parts;
-        int count = ps.length;
-        ByteBuffer[] views = new ByteBuffer[count];
-        for (int k = 0; k < count; k++) {
-            ps[k].checkAccessible();
-            views[k] = ps[k].internalView();
+        int n = count;
+        ByteBuffer[] views = new ByteBuffer[n];
+        for (int k = 0; k < n; k++) {
+            Slice part = part(k);
+            part.checkAccessible();
+            views[k] = part.internalView();
         }
         long remaining = length;
         if (remaining > 0) {
@@ -159,7 +204,7 @@ public final class CompositeSlice {
             // method small lets the JIT inline it, and with an inlined channel keep the array and
             // this composite off the heap; partial writes continue out of line.
             remaining -= channel.write(views);
-            checkAfterLoads(ps, 0);
+            checkAfterLoads(0);
             if (remaining > 0) {
                 writeRest(channel, views, remaining);
             }
@@ -169,29 +214,28 @@ public final class CompositeSlice {
 
     /** The rest of {@link #writeTo} after a partial first write: one gathering write per call, over the parts not yet written. */
     private void writeRest(GatheringByteChannel channel, ByteBuffer[] views, long remaining) throws IOException {
-        Slice[] ps = parts;
-        int count = ps.length;
+        int n = count;
         int first = 0;
         while (remaining > 0) {
             while (!views[first].hasRemaining()) {
                 first++;
             }
-            for (int k = first; k < count; k++) {
-                ps[k].checkAccessible();
+            for (int k = first; k < n; k++) {
+                part(k).checkAccessible();
             }
-            long written = channel.write(views, first, count - first);
+            long written = channel.write(views, first, n - first);
             if (written == 0) {
                 Thread.onSpinWait();
             }
             remaining -= written;
-            checkAfterLoads(ps, first);
+            checkAfterLoads(first);
         }
     }
 
-    /** The re-check after a channel read the views of {@code ps[from..]}. */
-    private static void checkAfterLoads(Slice[] ps, int from) {
-        for (int k = from; k < ps.length; k++) {
-            ps[k].checkAfterLoads();
+    /** The re-check after a channel read the views of the parts from {@code from} on. */
+    private void checkAfterLoads(int from) {
+        for (int k = from; k < count; k++) {
+            part(k).checkAfterLoads();
         }
     }
 
@@ -208,7 +252,8 @@ public final class CompositeSlice {
         }
         byte[] copy = new byte[(int) length];
         int at = 0;
-        for (Slice part : parts) {
+        for (int k = 0; k < count; k++) {
+            Slice part = part(k);
             part.copyInto(copy, at);
             at += part.length();
         }
@@ -234,12 +279,12 @@ public final class CompositeSlice {
         }
         int k = 0;
         int j = 0;
-        int at = 0; // position in parts[k]
-        int otherAt = 0; // position in other.parts[j]
+        int at = 0; // position in part k
+        int otherAt = 0; // position in other's part j
         long left = length;
         while (left > 0) {
-            Slice a = parts[k];
-            Slice b = other.parts[j];
+            Slice a = part(k);
+            Slice b = other.part(j);
             int n = Math.min(a.length() - at, b.length() - otherAt);
             if (n > 0 && Slice.compareRanges(a, at, n, b, otherAt, n) != 0) {
                 checkAll(); // parts after the difference were not read: a released one still throws
@@ -265,8 +310,8 @@ public final class CompositeSlice {
 
     /** Throws if any part was released: contentEquals throws on the same inputs whatever it finds first. */
     private void checkAll() {
-        for (Slice part : parts) {
-            part.checkAccessible();
+        for (int k = 0; k < count; k++) {
+            part(k).checkAccessible();
         }
     }
 
@@ -277,6 +322,6 @@ public final class CompositeSlice {
      */
     @Override
     public String toString() {
-        return "CompositeSlice[length=" + length + ", parts=" + parts.length + "]";
+        return "CompositeSlice[length=" + length + ", parts=" + count + "]";
     }
 }

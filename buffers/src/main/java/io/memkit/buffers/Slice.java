@@ -49,12 +49,14 @@ import java.util.Objects;
  * not: concurrent writes, or a write concurrent with a read, of the same bytes need the caller's
  * synchronization, exactly as for a {@code byte[]}.
  *
- * <p><b>Equality.</b> {@link #equals(Object)}, {@link #hashCode()} and {@link #compareTo(Slice)}
- * compare content (unsigned lexicographic order), like {@link ByteBuffer}; a Slice's hash changes
- * if its bytes do. They read the bytes, so <b>they throw {@link IllegalStateException} once the
- * lease is released</b>: a hash map that holds a pooled Slice as a key throws from every lookup
- * that reaches the entry after the release, instead of silently missing it. Use a copy as a key,
- * or remove the entry before releasing the lease.
+ * <p><b>Equality.</b> {@link #equals(Object)} and {@link #hashCode()} compare content, like
+ * {@link ByteBuffer}; a Slice's hash changes if its bytes do. <b>A released Slice has no content:
+ * it is equal only to itself and its hash is {@link System#identityHashCode(Object)}</b>, so
+ * neither ever throws and a hash map holding a pooled Slice as a key keeps working for its other
+ * keys after the lease is released. The released key itself can then no longer be found by a
+ * lookup (its hash changed): remove such entries before releasing the lease, or key maps with a
+ * copy. {@link #compareTo(Slice)} has no such meaning to fall back on and throws
+ * {@link IllegalStateException} once either lease is released.
  */
 public final class Slice implements Comparable<Slice> {
 
@@ -84,7 +86,7 @@ public final class Slice implements Comparable<Slice> {
 
     /** The factory behind {@link SliceAccess}: a counted view made by a pool. */
     private static Slice create(SliceOwner owner, int offset, int length, boolean readOnly) {
-        SliceCounters.view(length);
+        SliceCounters.view(owner, length);
         return new Slice(owner, offset, length, readOnly || owner.memory().isReadOnly());
     }
 
@@ -117,8 +119,9 @@ public final class Slice implements Comparable<Slice> {
     public static Slice wrap(byte[] array, int offset, int length) {
         Objects.requireNonNull(array, "array must not be null");
         Objects.checkFromIndexSize(offset, length, array.length);
-        SliceCounters.view(length);
-        return new Slice(new UnpooledOwner(ByteBuffer.wrap(array)), offset, length, false);
+        UnpooledOwner owner = new UnpooledOwner(ByteBuffer.wrap(array));
+        SliceCounters.view(owner, length);
+        return new Slice(owner, offset, length, false);
     }
 
     /**
@@ -135,8 +138,9 @@ public final class Slice implements Comparable<Slice> {
         Objects.requireNonNull(buffer, "buffer must not be null");
         int position = buffer.position();
         int length = buffer.limit() - position;
-        SliceCounters.view(length);
-        return new Slice(new UnpooledOwner(buffer.duplicate()), position, length, buffer.isReadOnly());
+        UnpooledOwner owner = new UnpooledOwner(buffer.duplicate());
+        SliceCounters.view(owner, length);
+        return new Slice(owner, position, length, buffer.isReadOnly());
     }
 
     /**
@@ -218,7 +222,7 @@ public final class Slice implements Comparable<Slice> {
         int at = range(index, length);
         SliceOwner o = owner;
         CheckedMemory.live(o);
-        SliceCounters.view(length);
+        SliceCounters.view(o, length);
         return new Slice(o, at, length, offsetAndFlags < 0);
     }
 
@@ -234,7 +238,7 @@ public final class Slice implements Comparable<Slice> {
         if (offsetAndFlags < 0) {
             return this;
         }
-        SliceCounters.view(length);
+        SliceCounters.view(o, length);
         return new Slice(o, offsetAndFlags, length, true);
     }
 
@@ -515,41 +519,51 @@ public final class Slice implements Comparable<Slice> {
     }
 
     /**
-     * Compares content: {@code true} if {@code o} is a Slice with the same length and bytes,
-     * whatever their memory, offsets or read-only flags.
+     * Compares content: {@code true} if {@code o} is this Slice, or a Slice with the same length
+     * and bytes, whatever their memory, offsets or read-only flags. O(length), no allocation.
      *
-     * <p><b>Throws once released.</b> Like every method that reads the bytes, this throws
-     * {@link IllegalStateException} after the lease of either Slice was released, and so does
-     * {@link #hashCode()}: a released Slice has no content to compare. A {@code HashMap} or
-     * {@code HashSet} holding a pooled Slice as a key therefore throws from lookups that reach it,
-     * rather than silently losing the entry. Key maps with a copy ({@code Slice.copyOf(s.toByteArray())})
-     * or remove the entry before releasing the lease.
+     * <p><b>After release.</b> A Slice whose lease was released is equal only to itself, and no
+     * Slice is equal to it; this never throws (see the class comment on equality). A comparison
+     * that races with a release on another thread answers either what the bytes of the released
+     * lease gave or {@code false}, never what a later owner's bytes would give.
      *
      * @param o the object to compare with
-     * @return whether the contents are equal
-     * @throws IllegalStateException if either Slice's memory was released
+     * @return whether the contents are equal, or {@code o == this}
      */
     @Override
     public boolean equals(Object o) {
         if (this == o) {
-            CheckedMemory.live(owner);
             return true;
         }
-        return o instanceof Slice && contentEquals((Slice) o);
+        if (!(o instanceof Slice)) {
+            return false;
+        }
+        Slice other = (Slice) o;
+        SliceOwner a = owner;
+        SliceOwner b = other.owner;
+        if (other.length != length || !a.isAccessible() || !b.isAccessible()) {
+            return false;
+        }
+        return CheckedMemory.equalWhileLive(a, offsetAndFlags & OFFSET_MASK,
+                b, other.offsetAndFlags & OFFSET_MASK, length);
     }
 
     /**
      * A hash of the content, consistent with {@link #equals(Object)}: the value
      * {@link Arrays#hashCode(byte[])} gives for {@link #toByteArray()}. O(length); it changes when
-     * the bytes do, so don't mutate a Slice used as a map key. Throws once the memory was
-     * released, as {@link #equals(Object)} explains.
+     * the bytes do, so don't mutate a Slice used as a map key.
+     *
+     * <p><b>After release.</b> {@link System#identityHashCode(Object)} of this Slice, as
+     * {@link #equals(Object)} then compares identity; this never throws. A hash that races with a
+     * release on another thread is either the content hash of the released lease's bytes or the
+     * identity hash.
      *
      * @return the hash
-     * @throws IllegalStateException if the memory was released
      */
     @Override
     public int hashCode() {
-        return CheckedMemory.hash(owner, offsetAndFlags & OFFSET_MASK, length);
+        long h = CheckedMemory.hashWhileLive(owner, offsetAndFlags & OFFSET_MASK, length);
+        return h >= 0 ? (int) h : System.identityHashCode(this);
     }
 
     /**

@@ -11,10 +11,11 @@ import io.memkit.meter.Metric.Unit;
  * <p>Counted as views: every Slice made by {@code wrap}, {@code slice}, {@code asReadOnly} and by
  * pools. Counted as copies: {@code copyOf}, {@code toByteArray}, {@code copyTo},
  * {@code putBytes} and {@link CompositeSlice#toByteArray()}. Counts are exact for work done on one
- * thread; threads that count concurrently on a shared counter stripe (picked by thread id; about
- * twice as many stripes as processors) may lose increments, so under concurrency the totals are a
- * lower bound. All zero when counting
- * is switched off with {@code -Dio.memkit.slice.stats=false}.
+ * thread; threads that count concurrently on a shared counter stripe may lose increments, so under
+ * concurrency the totals are a lower bound. There are about twice as many stripes as processors; a
+ * view counts on the stripe of the thread that made its memory's owner (the {@code wrap}, or the
+ * lease's first view), a copy on the stripe of the copying thread. All zero when counting is
+ * switched off with {@code -Dio.memkit.slice.stats=false}.
  *
  * <p>Each value's {@link Metric} says whether it is a counter or a gauge, its unit and its meter
  * name; reports, JMX and the Micrometer binder all read it from there.

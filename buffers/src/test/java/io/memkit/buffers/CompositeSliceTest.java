@@ -96,6 +96,42 @@ class CompositeSliceTest {
         assertThat(d.toByteArray()).containsExactly(9, 9, 2);
     }
 
+    /** Up to three parts live in fields, more in an array: both keep the caller's array out. */
+    @Test
+    void compositesOfEverySizeReadTheirPartsInOrder() throws IOException {
+        for (int n = 0; n <= 5; n++) {
+            Slice[] parts = new Slice[n];
+            byte[] expected = new byte[2 * n];
+            for (int k = 0; k < n; k++) {
+                parts[k] = Slice.wrap(new byte[] {(byte) k, (byte) (10 + k)});
+                expected[2 * k] = (byte) k;
+                expected[2 * k + 1] = (byte) (10 + k);
+            }
+            CompositeSlice c = CompositeSlice.of(parts);
+            if (n > 0) {
+                parts[n - 1] = Slice.wrap(new byte[] {99});
+            }
+            assertThat(c.parts()).hasSize(n);
+            assertThat(c.length()).isEqualTo(2L * n);
+            assertThat(c.toByteArray()).isEqualTo(expected);
+            for (int i = 0; i < 2 * n; i++) {
+                assertThat(c.getByte(i)).isEqualTo(expected[i]);
+            }
+            TrickleChannel channel = new TrickleChannel(1); // one byte per write: the partial-write path
+            assertThat(c.writeTo(channel)).isEqualTo(2L * n);
+            assertThat(channel.out.toByteArray()).isEqualTo(expected);
+            assertThat(c.contentEquals(CompositeSlice.of(Slice.wrap(expected)))).isTrue();
+            assertThat(c).hasToString("CompositeSlice[length=" + 2 * n + ", parts=" + n + "]");
+            if (n > 0) {
+                Slice[] withNull = new Slice[n];
+                java.util.Arrays.fill(withNull, Slice.empty());
+                withNull[n - 1] = null;
+                assertThatThrownBy(() -> CompositeSlice.of(withNull)).isInstanceOf(NullPointerException.class)
+                        .hasMessageContaining("part " + (n - 1) + " of " + n);
+            }
+        }
+    }
+
     @Test
     void nullsAreRejectedNamingThePart() {
         assertThatThrownBy(() -> CompositeSlice.of((Slice[]) null)).isInstanceOf(NullPointerException.class);
@@ -293,54 +329,4 @@ class CompositeSliceTest {
         assertThat(c.contentEquals(CompositeSlice.of(list))).isTrue();
     }
 
-    /** Accepts at most {@code perCall} bytes per write, and nothing on every third call. */
-    static class TrickleChannel implements GatheringByteChannel {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final int perCall;
-        int gatheringCalls;
-        int maxBuffersInOneCall;
-
-        TrickleChannel(int perCall) {
-            this.perCall = perCall;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            gatheringCalls++;
-            maxBuffersInOneCall = Math.max(maxBuffersInOneCall, length);
-            if (gatheringCalls % 3 == 0) {
-                return 0;
-            }
-            int budget = perCall;
-            long written = 0;
-            for (int k = offset; k < offset + length && budget > 0; k++) {
-                ByteBuffer b = srcs[k];
-                while (b.hasRemaining() && budget > 0) {
-                    out.write(b.get());
-                    budget--;
-                    written++;
-                }
-            }
-            return written;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) throws IOException {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            throw new AssertionError("writeTo must use gathering writes");
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 }

@@ -47,7 +47,6 @@ class SliceLifetimeTest {
             () -> stale.putBytes(0, Slice.wrap(new byte[1])), () -> fresh.putBytes(0, stale),
             () -> stale.slice(0, 8), () -> stale.asReadOnly(), () -> stale.asByteBuffer(),
             () -> stale.indexOf((byte) 0xBB, 0), () -> stale.contentEquals(fresh), () -> fresh.contentEquals(stale),
-            () -> stale.equals(fresh), () -> stale.equals(stale), () -> stale.hashCode(),
             () -> stale.compareTo(fresh), () -> fresh.compareTo(stale),
             () -> stale.toString(StandardCharsets.ISO_8859_1),
             () -> stale.toByteArray(), () -> stale.copyTo(new byte[32], 0),
@@ -62,8 +61,41 @@ class SliceLifetimeTest {
                     .hasMessageContaining("lease 1 of 64 bytes from pool 'test'");
         }
         assertThat(stale.toString()).contains("released").contains("lease 1");
+        assertThat(stale).isEqualTo(stale).isNotEqualTo(fresh.slice(8, 32)).isNotEqualTo(staleRo);
+        assertThat(fresh.slice(8, 32)).isNotEqualTo(stale);
+        assertThat(stale.hashCode()).isEqualTo(System.identityHashCode(stale));
         assertThat(stale.length()).isEqualTo(32); // metadata stays readable
         assertThat(fresh.getLong(8)).isEqualTo(B); // and the new owner's bytes were never touched
+    }
+
+    @Test
+    void aReleasedSliceIsEqualOnlyToItselfSoAHashMapKeepsWorkingForItsOtherKeys() {
+        TestOwner lease = new TestOwner(ByteBuffer.allocateDirect(16), "lease");
+        Slice key = lease.slice().slice(0, 4);
+        key.putInt(0, 42);
+        Slice twin = lease.slice().slice(0, 4);
+        Slice sameBytes = Slice.wrap(new byte[] {0, 0, 0, 42});
+        assertThat(key).isEqualTo(twin).isEqualTo(sameBytes).hasSameHashCodeAs(sameBytes);
+
+        java.util.Map<Slice, String> map = new java.util.HashMap<>();
+        map.put(key, "pooled");
+        Slice other = Slice.wrap(new byte[] {1, 2, 3});
+        map.put(other, "wrapped");
+        lease.release();
+
+        // The released key has no content: equal only to itself, hashed by identity, never throwing.
+        assertThat(key.equals(key)).isTrue();
+        assertThat(key.equals(twin)).isFalse();
+        assertThat(key.equals(sameBytes)).isFalse();
+        assertThat(sameBytes.equals(key)).isFalse();
+        assertThat(key.hashCode()).isEqualTo(System.identityHashCode(key));
+        // Lookups that reach the released entry's bucket compare against it without throwing.
+        assertThat(map.get(sameBytes)).isNull();
+        assertThat(map.get(Slice.wrap(new byte[] {1, 2, 3}))).isEqualTo("wrapped");
+        assertThat(map.containsValue("pooled")).isTrue();
+        map.values().remove("pooled"); // the released key is found by iteration, not by lookup
+        assertThat(map).containsOnlyKeys(other);
+        assertThatThrownBy(() -> key.compareTo(sameBytes)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -79,16 +79,16 @@ class SlicePropertiesTest {
             assertThat(s.getByte(i)).isEqualTo(ref[i]);
             assertThat(s.getUnsignedByte(i)).isEqualTo(ref[i] & 0xFF);
             if (i + 2 <= ref.length) {
-                assertThat(s.getShort(i)).isEqualTo((short) be(ref, i, 2));
-                assertThat(s.getShortLE(i)).isEqualTo((short) le(ref, i, 2));
+                assertThat(s.getShort(i)).isEqualTo((short) ByteModel.read(ref, i, 2, false));
+                assertThat(s.getShortLE(i)).isEqualTo((short) ByteModel.read(ref, i, 2, true));
             }
             if (i + 4 <= ref.length) {
-                assertThat(s.getInt(i)).isEqualTo((int) be(ref, i, 4));
-                assertThat(s.getIntLE(i)).isEqualTo((int) le(ref, i, 4));
+                assertThat(s.getInt(i)).isEqualTo((int) ByteModel.read(ref, i, 4, false));
+                assertThat(s.getIntLE(i)).isEqualTo((int) ByteModel.read(ref, i, 4, true));
             }
             if (i + 8 <= ref.length) {
-                assertThat(s.getLong(i)).isEqualTo(be(ref, i, 8));
-                assertThat(s.getLongLE(i)).isEqualTo(le(ref, i, 8));
+                assertThat(s.getLong(i)).isEqualTo(ByteModel.read(ref, i, 8, false));
+                assertThat(s.getLongLE(i)).isEqualTo(ByteModel.read(ref, i, 8, true));
             }
         }
         assertThat(s.toByteArray()).isEqualTo(ref);
@@ -150,13 +150,13 @@ class SlicePropertiesTest {
             int i = (op / 7) % (ref.length - size + 1);
             value = value * 6364136223846793005L + op;
             switch (kind) {
-                case 0: s.putByte(i, (byte) value); put(ref, i, 1, value, true); break;
-                case 1: s.putShort(i, (short) value); put(ref, i, 2, value, true); break;
-                case 2: s.putShortLE(i, (short) value); put(ref, i, 2, value, false); break;
-                case 3: s.putInt(i, (int) value); put(ref, i, 4, value, true); break;
-                case 4: s.putIntLE(i, (int) value); put(ref, i, 4, value, false); break;
-                case 5: s.putLong(i, value); put(ref, i, 8, value, true); break;
-                default: s.putLongLE(i, value); put(ref, i, 8, value, false); break;
+                case 0: s.putByte(i, (byte) value); ByteModel.write(ref, i, 1, false, value); break;
+                case 1: s.putShort(i, (short) value); ByteModel.write(ref, i, 2, false, value); break;
+                case 2: s.putShortLE(i, (short) value); ByteModel.write(ref, i, 2, true, value); break;
+                case 3: s.putInt(i, (int) value); ByteModel.write(ref, i, 4, false, value); break;
+                case 4: s.putIntLE(i, (int) value); ByteModel.write(ref, i, 4, true, value); break;
+                case 5: s.putLong(i, value); ByteModel.write(ref, i, 8, false, value); break;
+                default: s.putLongLE(i, value); ByteModel.write(ref, i, 8, true, value); break;
             }
         }
         assertThat(s.toByteArray()).isEqualTo(ref);
@@ -172,29 +172,6 @@ class SlicePropertiesTest {
                 return new Runnable[] {() -> s.getInt(i), () -> s.getIntLE(i)};
             default:
                 return new Runnable[] {() -> s.getLong(i), () -> s.getLongLE(i)};
-        }
-    }
-
-    private static long be(byte[] a, int at, int size) {
-        long v = 0;
-        for (int k = 0; k < size; k++) {
-            v = (v << 8) | (a[at + k] & 0xFF);
-        }
-        return v;
-    }
-
-    private static long le(byte[] a, int at, int size) {
-        long v = 0;
-        for (int k = size - 1; k >= 0; k--) {
-            v = (v << 8) | (a[at + k] & 0xFF);
-        }
-        return v;
-    }
-
-    private static void put(byte[] a, int at, int size, long value, boolean bigEndian) {
-        for (int k = 0; k < size; k++) {
-            int shift = 8 * (bigEndian ? size - 1 - k : k);
-            a[at + k] = (byte) (value >>> shift);
         }
     }
 }

@@ -47,7 +47,9 @@ class StaleReadRaceTest {
             "length()", "isReadOnly()", "isAccessible()", "toString()", "slice(int,int)", "asReadOnly()",
             "asByteBuffer()", "parts()", "asByteBuffers()",
             "putByte(int,byte)", "putShort(int,short)", "putShortLE(int,short)", "putInt(int,int)",
-            "putIntLE(int,int)", "putLong(int,long)", "putLongLE(int,long)");
+            "putIntLE(int,int)", "putLong(int,long)", "putLongLE(int,long)",
+            // Defined after release (identity), so they never throw: raced on their own below.
+            "equals(Object)", "hashCode()");
 
     private static final int SIZE = 256;
     private static final int ROUNDS = 16;
@@ -75,7 +77,7 @@ class StaleReadRaceTest {
         // A guard on the guard: if reflection found nothing, the races below would prove nothing.
         assertThat(readMethods(Slice.class).stream().map(StaleReadRaceTest::signature)).contains(
                 "getByte(int)", "getLongLE(int)", "putBytes(int,Slice)", "writeTo(WritableByteChannel)",
-                "equals(Object)", "hashCode()", "compareTo(Slice)", "indexOf(byte,int)", "toString(Charset)",
+                "compareTo(Slice)", "indexOf(byte,int)", "toString(Charset)",
                 "contentEquals(Slice)", "copyTo(byte[],int)", "copyTo(ByteBuffer)", "toByteArray()");
         assertThat(readMethods(CompositeSlice.class).stream().map(StaleReadRaceTest::signature)).contains(
                 "getByte(long)", "writeTo(GatheringByteChannel)", "toByteArray()", "contentEquals(CompositeSlice)");
@@ -109,6 +111,63 @@ class StaleReadRaceTest {
     Stream<DynamicTest> everyCompositeReadThrowsOrSeesItsOwnBytes() {
         return readMethods(CompositeSlice.class).stream()
                 .map(m -> DynamicTest.dynamicTest(signature(m), () -> race(m, false)));
+    }
+
+    /**
+     * {@code equals} and {@code hashCode} of a view racing with its release answer either from the
+     * released lease's bytes or as a released Slice (identity), never from the next owner's bytes:
+     * the comparison is against a copy of exactly those bytes, so equality would show a leak.
+     */
+    @Test
+    void equalsAndHashCodeOfAStaleViewNeverSeeTheNextOwnersBytes() throws Exception {
+        int leaks = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            ByteBuffer memory = round % 2 == 0 ? ByteBuffer.allocateDirect(SIZE) : ByteBuffer.allocate(SIZE);
+            byte stamp = (byte) STAMPS.getAndIncrement();
+            byte next = (byte) (stamp + 101);
+            TestOwner lease = new TestOwner(memory, "lease of round " + round);
+            Slice view = lease.slice();
+            fill(view, stamp);
+            byte[] own = new byte[SIZE];
+            Arrays.fill(own, stamp);
+            byte[] theirs = new byte[SIZE];
+            Arrays.fill(theirs, next);
+            Slice nextBytes = Slice.wrap(theirs);
+            int ownHash = Arrays.hashCode(own);
+            int identity = System.identityHashCode(view);
+
+            AtomicInteger mismatches = new AtomicInteger();
+            AtomicInteger calls = new AtomicInteger();
+            Thread reader = new Thread(() -> {
+                for (int n = 0; n < 50_000_000; n++) {
+                    int h = view.hashCode();
+                    if (view.equals(nextBytes) || nextBytes.equals(view) || (h != ownHash && h != identity)) {
+                        mismatches.incrementAndGet();
+                    }
+                    calls.incrementAndGet();
+                    if (h == identity && h != ownHash) {
+                        return; // the release is visible: every later call answers by identity
+                    }
+                }
+            }, "stale-reader");
+            reader.setDaemon(true);
+            reader.start();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+            while (calls.get() < 10 + round * 10 && System.nanoTime() < deadline && reader.isAlive()) {
+                Thread.onSpinWait(); // let the reader get into its loop, so the release lands mid-call
+            }
+            lease.release();
+            Slice nextView = new TestOwner(memory, "next lease").slice();
+            for (int k = 0; k < 200 && reader.isAlive(); k++) {
+                fill(nextView, next);
+            }
+            reader.join(10_000);
+            assertThat(reader.isAlive()).as("reader stopped within 10 s (round %d)", round).isFalse();
+            assertThat(view.equals(nextBytes)).isFalse();
+            assertThat(view.hashCode()).isEqualTo(identity);
+            leaks += mismatches.get();
+        }
+        assertThat(leaks).as("equals/hashCode answers of a stale view that came from the next owner's bytes").isZero();
     }
 
     /** Races {@code m} on a stale view; {@code staleArgument}: the view is the argument, not the receiver. */

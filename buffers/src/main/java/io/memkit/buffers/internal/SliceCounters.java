@@ -3,7 +3,6 @@ package io.memkit.buffers.internal;
 import io.memkit.buffers.SliceStats;
 import io.memkit.meter.Instrumented;
 import io.memkit.meter.Instruments;
-import io.memkit.meter.internal.StripedCounters;
 import io.memkit.meter.internal.Stripes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -12,13 +11,14 @@ import java.lang.invoke.VarHandle;
  * The JVM-wide counters behind {@code Slice.stats()}: views and bytes handed out without a copy,
  * and explicit copies. Registered with {@link Instruments} as {@code type=Slice, name=slices}.
  *
- * <p>Counting runs on every {@code slice()}, which otherwise costs a few nanoseconds, so it counts
- * as {@link StripedCounters#addRelaxed(int, long)} does (plain adds on the thread's
- * {@link Stripes stripe}, no atomic instruction: exact on one thread, a lower bound under
- * contention), but into a static array: the JIT folds a static final array's reference and bounds
- * into the caller, which an instance's field does not allow, and that fold is what keeps counting
- * inside the noise of a {@code slice()} (measured with {@code SliceBenchmark.parseMemkit} against
- * {@code parseMemkitStatsOff}).
+ * <p>Counting is plain adds on one {@link Stripes stripe} of a static array (no atomic
+ * instruction: exact on one thread, a lower bound when threads share a stripe), which the JIT
+ * folds into the caller as a constant address. A view is counted on the stripe of the thread that
+ * made the memory's {@link SliceOwner} (the wrap or the lease), read from the owner the view
+ * already holds: loading the current thread's id instead kept the thread live across a parse
+ * loop that makes a view per field, and the register spills that followed cost more than the
+ * counting itself ({@code SliceBenchmark.parseMemkit} against {@code parseMemkitStatsOff}).
+ * A copy costs far more than that lookup, so copies count on the copying thread's stripe.
  *
  * <p>Switch: the system property {@code io.memkit.slice.stats=false}, read once at class
  * initialization, turns counting off entirely (the JIT then removes it); {@link #snapshot()} then
@@ -52,13 +52,16 @@ public final class SliceCounters implements Instrumented {
     }
 
     /**
-     * Counts one view of {@code bytes} bytes handed out without a copy.
+     * Counts one view of {@code bytes} bytes of {@code owner}'s memory handed out without a copy,
+     * on the stripe of the thread that made the owner.
      *
+     * @param owner the memory the view is of
      * @param bytes the view's length
      */
-    public static void view(int bytes) {
+    public static void view(SliceOwner owner, int bytes) {
         if (ENABLED) {
-            int base = (Stripes.current() + 1) * BLOCK;
+            // The mask keeps the index in the array for any value, so the JIT drops the range checks.
+            int base = ((owner.stripe() & Stripes.MASK) + 1) * BLOCK;
             CELLS[base + VIEWS] += 1;
             CELLS[base + BYTES_VIEWED] += bytes;
         }

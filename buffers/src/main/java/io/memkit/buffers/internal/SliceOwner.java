@@ -1,5 +1,6 @@
 package io.memkit.buffers.internal;
 
+import io.memkit.meter.internal.Stripes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -62,6 +63,12 @@ public abstract class SliceOwner {
      * depends on the bytes it loaded. Written with release semantics through {@link #FLAG}.
      */
     private final boolean[] released;
+    /**
+     * The counter stripe of the thread that made this owner, where {@link SliceCounters} counts
+     * the views of this memory: read from here, a view's count needs no load of the current
+     * thread, which in a loop that makes views keeps one more value live across each iteration.
+     */
+    private final byte stripe = (byte) Stripes.current();
 
     /**
      * Creates an owner of {@code memory}, which must not be visible to users: Slices address it
@@ -182,6 +189,11 @@ public abstract class SliceOwner {
         }
         VarHandle.loadLoadFence();
         return !released[0];
+    }
+
+    /** The counter stripe of the thread that made this owner, in {@code [0, Stripes.COUNT)}. */
+    final int stripe() {
+        return stripe;
     }
 
     /**
