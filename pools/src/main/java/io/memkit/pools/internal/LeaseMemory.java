@@ -86,8 +86,7 @@ public final class LeaseMemory {
      * @return a view starting at the lease's first byte, at least {@code capacity} long
      */
     public static ByteBuffer ioView(Object token, ByteBuffer memory, int offset, int capacity) {
-        Block b = token instanceof Block ? (Block) token
-                : token instanceof LeakAnchor ? ((LeakAnchor) token).record.block : null;
+        Block b = blockOf(token);
         if (b == null) {
             return memory.slice(offset, capacity);
         }
@@ -119,13 +118,8 @@ public final class LeaseMemory {
      * @return {@code true} until the lease's last close
      */
     public static boolean isLive(Object token, long stamp) {
-        if (token instanceof Block) {
-            return ((Block) token).isLive(stamp);
-        }
-        if (token instanceof LeakAnchor) {
-            return ((LeakAnchor) token).record.block.isLive(stamp);
-        }
-        return !((PooledBuffer) token).isReleased();
+        Block b = blockOf(token);
+        return b != null ? b.isLive(stamp) : !((PooledBuffer) token).isReleased();
     }
 
     /**
@@ -138,18 +132,12 @@ public final class LeaseMemory {
      * @throws IllegalStateException if the lease was already released (nothing changes then)
      */
     public static void close(Object token, long stamp, int capacity) {
-        Block b;
-        LeakAnchor anchor;
-        if (token instanceof Block) {
-            b = (Block) token;
-            anchor = null;
-        } else if (token instanceof LeakAnchor) {
-            anchor = (LeakAnchor) token;
-            b = anchor.record.block;
-        } else {
+        Block b = blockOf(token);
+        if (b == null) {
             ((PooledBuffer) token).close();
             return;
         }
+        LeakAnchor anchor = token instanceof LeakAnchor ? (LeakAnchor) token : null;
         int r = b.close(stamp);
         if (r == Block.LAST_OWNER) {
             // No Slice owner: the holder never made one, and the handle that could is gone.
@@ -157,5 +145,16 @@ public final class LeaseMemory {
         } else if (r == Block.ENDED) {
             throw b.pool.doubleRelease(capacity);
         }
+    }
+
+    /**
+     * The block behind a token of memkit's own leases: the block, or a tracked lease's anchor.
+     *
+     * @param token a lease's {@link #token}
+     * @return the block, or null for a lease of another {@code BufferPool} implementation
+     */
+    private static Block blockOf(Object token) {
+        return token instanceof Block ? (Block) token
+                : token instanceof LeakAnchor ? ((LeakAnchor) token).record.block : null;
     }
 }

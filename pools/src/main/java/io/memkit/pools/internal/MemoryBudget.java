@@ -103,8 +103,15 @@ final class MemoryBudget {
      * @param slab a slab no block of which is in use or cached
      */
     void free(Slab slab) {
-        release(slab.bytes);
-        slab.region.free();
+        free(slab.region);
+    }
+
+    /** Gives a region's bytes back and frees it. */
+    private long free(SlabMemory region) {
+        long bytes = region.buffer().capacity();
+        release(bytes);
+        region.free();
+        return bytes;
     }
 
     /**
@@ -168,10 +175,7 @@ final class MemoryBudget {
         }
         long freed = 0;
         for (SlabMemory region : regions) {
-            long bytes = region.buffer().capacity();
-            release(bytes);
-            region.free();
-            freed += bytes;
+            freed += free(region);
         }
         return freed;
     }

@@ -255,12 +255,7 @@ final class SizeClassArena {
      */
     long sweep(List<Block> idle, Sweep mode) {
         boolean closing = mode == Sweep.CLOSE;
-        for (Block[] full; (full = depot.poll()) != null; ) {
-            idle.addAll(Arrays.asList(full));
-            Arrays.fill(full, null);
-            empties.offer(full);
-        }
-        long freed = 0;
+        drainDepotTo(idle);
         lock.lock();
         try {
             idle.addAll(free);
@@ -268,44 +263,74 @@ final class SizeClassArena {
             // Every block was just moved: none counts as cold until two decay periods pass.
             freeLow = 0;
             freeLowBefore = 0;
-            for (Block b : idle) {
-                b.slab.idleMark++;
-            }
-            for (int i = slabs.size() - 1; i >= 0; i--) {
-                Slab s = slabs.get(i);
-                boolean allIdle = s.idleMark == s.carved;
-                if (allIdle || closing) {
-                    slabs.remove(i);
-                    if (current == s) {
-                        current = null;
+            long freed = dropSlabsAllIn(idle, mode);
+            if (!closing) {
+                for (Block b : idle) {
+                    if (b.slab.idleMark != b.slab.carved) {
+                        free.addLast(b);
                     }
                 }
-                if (allIdle) {
-                    if (mode == Sweep.PARK) {
-                        budget.park(s);
-                    } else {
-                        budget.free(s);
-                    }
-                    freed += s.bytes;
-                } else if (closing && s.closeBalance.addAndGet(s.carved - s.idleMark) == 0) {
-                    // Every lease out at close has returned already.
-                    budget.free(s);
-                    freed += s.bytes;
-                }
             }
-            for (Block b : idle) {
-                Slab s = b.slab;
-                if (!closing && s.idleMark != s.carved) {
-                    free.addLast(b);
-                }
-            }
-            for (Block b : idle) {
-                b.slab.idleMark = 0;
-            }
+            clearMarks(idle);
+            return freed;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Moves every full magazine of the depot into {@code into}, keeping the emptied arrays. */
+    private void drainDepotTo(List<Block> into) {
+        for (Block[] full; (full = depot.poll()) != null; ) {
+            into.addAll(Arrays.asList(full));
+            Arrays.fill(full, null);
+            empties.offer(full);
+        }
+    }
+
+    /**
+     * Under the lock: marks each slab with how many of its blocks are in {@code idle} and drops the
+     * slabs all of whose carved blocks are (parked or freed as {@code mode} says; when closing,
+     * every other slab too, freed once its last lease returns). The marks stay set, so that the
+     * caller can tell the blocks of slabs that stay ({@code idleMark != carved}); then
+     * {@link #clearMarks}.
+     *
+     * @return bytes of the slabs dropped
+     */
+    private long dropSlabsAllIn(List<Block> idle, Sweep mode) {
+        boolean closing = mode == Sweep.CLOSE;
+        for (Block b : idle) {
+            b.slab.idleMark++;
+        }
+        long freed = 0;
+        for (int i = slabs.size() - 1; i >= 0; i--) {
+            Slab s = slabs.get(i);
+            boolean allIdle = s.idleMark == s.carved;
+            if (allIdle || closing) {
+                slabs.remove(i);
+                if (current == s) {
+                    current = null;
+                }
+            }
+            if (allIdle) {
+                if (mode == Sweep.PARK) {
+                    budget.park(s);
+                } else {
+                    budget.free(s);
+                }
+                freed += s.bytes;
+            } else if (closing && s.closeBalance.addAndGet(s.carved - s.idleMark) == 0) {
+                // Every lease out at close has returned already.
+                budget.free(s);
+                freed += s.bytes;
+            }
+        }
         return freed;
+    }
+
+    private static void clearMarks(List<Block> blocks) {
+        for (Block b : blocks) {
+            b.slab.idleMark = 0;
+        }
     }
 
     /**
@@ -321,35 +346,17 @@ final class SizeClassArena {
     long decay(List<Block> cold) {
         int moves = depotMoves;
         if (moves == depotMovesAtStepBefore) {
-            for (Block[] full; (full = depot.poll()) != null; ) {
-                cold.addAll(Arrays.asList(full));
-                Arrays.fill(full, null);
-                empties.offer(full);
-            }
+            drainDepotTo(cold);
         }
         depotMovesAtStepBefore = depotMovesAtLastStep;
         depotMovesAtLastStep = moves;
-        long freed = 0;
         lock.lock();
         try {
             int fromFree = Math.min(Math.min(freeLow, freeLowBefore), free.size());
             for (int i = 0; i < fromFree; i++) {
                 cold.add(free.pollFirst());
             }
-            for (Block b : cold) {
-                b.slab.idleMark++;
-            }
-            for (int i = slabs.size() - 1; i >= 0; i--) {
-                Slab s = slabs.get(i);
-                if (s.idleMark == s.carved) {
-                    slabs.remove(i);
-                    if (current == s) {
-                        current = null;
-                    }
-                    budget.free(s);
-                    freed += s.bytes;
-                }
-            }
+            long freed = dropSlabsAllIn(cold, Sweep.FREE);
             int kept = 0;
             for (int i = cold.size() - 1; i >= 0; i--) {
                 Block b = cold.get(i);
@@ -358,14 +365,12 @@ final class SizeClassArena {
                     kept++;
                 }
             }
-            for (Block b : cold) {
-                b.slab.idleMark = 0;
-            }
+            clearMarks(cold);
             freeLowBefore = Math.max(0, freeLow - fromFree) + kept;
             freeLow = free.size();
+            return freed;
         } finally {
             lock.unlock();
         }
-        return freed;
     }
 }
