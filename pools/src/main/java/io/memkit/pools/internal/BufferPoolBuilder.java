@@ -1,6 +1,5 @@
 package io.memkit.pools.internal;
 
-import io.memkit.meter.Instruments;
 import io.memkit.pools.BufferPool;
 import io.memkit.pools.Exhausted;
 import io.memkit.pools.LeakDetection;
@@ -102,9 +101,6 @@ public final class BufferPoolBuilder implements BufferPool.Builder {
 
     @Override
     public BufferPool build() {
-        DirectBufferPool pool = new DirectBufferPool(this, false).startDecay(this);
-        Instruments.register(pool);
-        PoolEvents.registerPeriodic();
-        return pool;
+        return DirectBufferPool.create(this, false);
     }
 }

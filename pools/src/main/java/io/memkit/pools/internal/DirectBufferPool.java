@@ -66,7 +66,6 @@ public final class DirectBufferPool implements BufferPool, IdleDecay.Target {
     private static final int QUARANTINED = 7;
 
     private final String name;
-    private final int maxPooledCapacity;
     /** Requests in {@code [0, pooledLimit]} use size classes; -1 if none fits maxBytes. */
     private final int pooledLimit;
     private final Exhausted whenExhausted;
@@ -94,16 +93,15 @@ public final class DirectBufferPool implements BufferPool, IdleDecay.Target {
     /** Serializes trim, decay and close. */
     private final ReentrantLock maintenance = new ReentrantLock();
     /**
-     * The pool's idle decay, or null if off; set once by {@link #startDecay} after construction
+     * The pool's idle decay, or null if off; set once by {@link #create} after construction
      * (so that the pool does not escape its constructor to the decay thread), and held here
      * because the decay thread holds it only weakly.
      */
     private IdleDecay decay;
     private volatile boolean closed;
 
-    DirectBufferPool(BufferPoolBuilder b, boolean shared) {
+    private DirectBufferPool(BufferPoolBuilder b, boolean shared) {
         this.name = b.name != null ? b.name : PoolDefaults.bufferPoolName();
-        this.maxPooledCapacity = b.maxPooledCapacity;
         long maxBytes = b.maxBytes > 0 ? b.maxBytes : DirectMemoryLimit.defaultCap();
         this.pooledLimit = pooledLimit(b.maxPooledCapacity, maxBytes);
         this.whenExhausted = b.whenExhausted;
@@ -116,17 +114,6 @@ public final class DirectBufferPool implements BufferPool, IdleDecay.Target {
         this.budget = new MemoryBudget(maxBytes);
         this.arenas = new SizeClassArena[classes];
         this.cache = new MagazineCache(classes);
-    }
-
-    /**
-     * Starts idle decay; called once by the builder, before the pool is handed out.
-     *
-     * @param b the builder's settings
-     * @return this pool
-     */
-    DirectBufferPool startDecay(BufferPoolBuilder b) {
-        this.decay = IdleDecay.start(this, b.idleTimeout, b.clock);
-        return this;
     }
 
     /**
@@ -147,8 +134,17 @@ public final class DirectBufferPool implements BufferPool, IdleDecay.Target {
         return -1;
     }
 
-    static DirectBufferPool createShared(BufferPoolBuilder b) {
-        DirectBufferPool pool = new DirectBufferPool(b, true).startDecay(b);
+    /**
+     * Builds a pool, then (so that it does not escape its constructor) starts its idle decay and
+     * registers it with {@link Instruments} and the pools' periodic JFR event.
+     *
+     * @param b      the settings
+     * @param shared whether it is {@link BufferPool#shared()}, whose close() only trims
+     * @return the pool
+     */
+    static DirectBufferPool create(BufferPoolBuilder b, boolean shared) {
+        DirectBufferPool pool = new DirectBufferPool(b, shared);
+        pool.decay = IdleDecay.start(pool, b.idleTimeout, b.clock);
         Instruments.register(pool);
         PoolEvents.registerPeriodic();
         return pool;

@@ -43,7 +43,7 @@ public final class SharedBufferPool {
         LOCK.lock();
         try {
             if (instance == null) {
-                instance = DirectBufferPool.createShared(configure(new BufferPoolBuilder().name("shared")));
+                instance = DirectBufferPool.create(configure(new BufferPoolBuilder().name("shared")), true);
             }
             return instance;
         } finally {
